@@ -1,0 +1,744 @@
+#!/usr/bin/env python
+"""Time smote_fast against imbalanced-learn, side by side, in one run.
+
+For every configuration (sampler x n x d x minority fraction x dtype) the
+script
+
+* builds tie-free Gaussian data with the requested minority fraction,
+* makes one untimed warm-up call per implementation, then alternates
+  smote_fast / imblearn calls ``repeats`` times and reports the medians and
+  the speed-up ``imblearn_median / smote_fast_median``,
+* checks that both implementations return the same resampled data,
+* measures each implementation's peak additional (tracemalloc) memory in a
+  separate call, relative to the size of the returned ``X_res``,
+* times smote_fast's k-NN step alone (``smote_fast._neighbors.kneighbors``)
+  and compares it with the machine's "GEMM floor": a blockwise ``Q @ R.T``
+  doing the same distance work with numpy / OpenBLAS.
+
+Results go to stdout and to ``<out-dir>/<name>.md`` and ``<out-dir>/<name>.json``
+(rewritten after every configuration, so a killed run keeps what it measured).
+See ``benchmarks/README.md`` for the protocol and how to read the columns.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import gc
+import importlib
+import json
+import math
+import os
+import platform
+import statistics
+import sys
+import time
+import tracemalloc
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+
+# --------------------------------------------------------------------------
+# Sampler table
+# --------------------------------------------------------------------------
+
+KnnJob = tuple[np.ndarray, np.ndarray, int, np.ndarray]
+"""(query, reference, n_neighbors, query_in_reference) for one kneighbors call."""
+
+
+def _minority_classes(y: np.ndarray) -> list:
+    """Classes resampled under ``sampling_strategy='auto'``: all but the majority."""
+    classes, counts = np.unique(y, return_counts=True)
+    majority = classes[np.argmax(counts)]
+    return [c for c in classes if c != majority]
+
+
+def knn_within_minority(k_param: str) -> Callable[[np.ndarray, np.ndarray, dict], list[KnnJob]]:
+    """k-NN step of SMOTE: each minority class against itself (self excluded)."""
+
+    def jobs(X: np.ndarray, y: np.ndarray, kwargs: dict) -> list[KnnJob]:
+        k = kwargs[k_param]
+        out = []
+        for c in _minority_classes(y):
+            X_c = np.ascontiguousarray(X[y == c])
+            out.append((X_c, X_c, k, np.arange(X_c.shape[0], dtype=np.intp)))
+        return out
+
+    return jobs
+
+
+def knn_minority_vs_all(m_param: str) -> Callable[[np.ndarray, np.ndarray, dict], list[KnnJob]]:
+    """m-NN step of Borderline-SMOTE / ADASYN: minority rows against all rows."""
+
+    def jobs(X: np.ndarray, y: np.ndarray, kwargs: dict) -> list[KnnJob]:
+        m = kwargs[m_param]
+        out = []
+        for c in _minority_classes(y):
+            idx = np.flatnonzero(y == c).astype(np.intp)
+            out.append((np.ascontiguousarray(X[idx]), X, m, idx))
+        return out
+
+    return jobs
+
+
+@dataclass(frozen=True)
+class SamplerSpec:
+    """One benchmarked sampler: same class name in smote_fast and imblearn.
+
+    ``kwargs`` are passed to both constructors (smote_fast additionally gets
+    ``n_jobs``); ``knn_jobs`` describes the nearest-neighbour step that is timed
+    alone against the GEMM floor (None: not timed).
+    """
+
+    class_name: str
+    kwargs: dict = field(default_factory=dict)
+    knn_jobs: Callable[[np.ndarray, np.ndarray, dict], list[KnnJob]] | None = None
+
+
+SAMPLERS: dict[str, SamplerSpec] = {
+    "smote": SamplerSpec("SMOTE", {"k_neighbors": 5}, knn_within_minority("k_neighbors")),
+    "borderline1": SamplerSpec(
+        "BorderlineSMOTE",
+        {"k_neighbors": 5, "m_neighbors": 10, "kind": "borderline-1"},
+        knn_minority_vs_all("m_neighbors"),
+    ),
+    "borderline2": SamplerSpec(
+        "BorderlineSMOTE",
+        {"k_neighbors": 5, "m_neighbors": 10, "kind": "borderline-2"},
+        knn_minority_vs_all("m_neighbors"),
+    ),
+    "adasyn": SamplerSpec("ADASYN", {"n_neighbors": 5}, knn_minority_vs_all("n_neighbors")),
+    "svmsmote": SamplerSpec("SVMSMOTE", {"k_neighbors": 5, "m_neighbors": 10}, None),
+}
+
+IMPLS = ("smote_fast", "imblearn")
+IMPL_MODULES = {"smote_fast": "smote_fast", "imblearn": "imblearn.over_sampling"}
+
+
+def make_sampler(name: str, impl: str, random_state: int, n_jobs: int | None):
+    """Instantiate sampler ``name`` from implementation ``impl`` ('smote_fast'/'imblearn')."""
+    spec = SAMPLERS[name]
+    cls = getattr(importlib.import_module(IMPL_MODULES[impl]), spec.class_name)
+    kwargs = dict(spec.kwargs, random_state=random_state)
+    if impl == "smote_fast":
+        kwargs["n_jobs"] = n_jobs
+    return cls(**kwargs)
+
+
+# --------------------------------------------------------------------------
+# Data
+# --------------------------------------------------------------------------
+
+MIN_MINORITY = 12  # enough rows for k=5 / m=10 neighbours plus self
+
+
+def make_data(n: int, d: int, minority: float, n_classes: int, dtype: str, seed: int = 0):
+    """Tie-free Gaussian blobs: a majority class and ``n_classes - 1`` minority classes.
+
+    Each minority class gets ``round(minority * n)`` rows (at least MIN_MINORITY),
+    the majority the rest. Class centres are 2 standard deviations apart so the
+    classes overlap (Borderline/ADASYN/SVM-SMOTE then find "danger" samples).
+    Continuous data has no duplicate rows with probability ~1; for d <= 8 it is
+    checked and duplicates (after the cast to ``dtype``) are dropped.
+    """
+    rng = np.random.default_rng(seed)
+    n_min = max(int(round(minority * n)), MIN_MINORITY)
+    n_maj = n - (n_classes - 1) * n_min
+    if n_maj <= n_min:
+        raise ValueError(f"minority={minority} with {n_classes} classes leaves no majority for n={n}")
+    counts = [n_maj] + [n_min] * (n_classes - 1)
+    directions = rng.standard_normal((n_classes, d))
+    directions /= np.linalg.norm(directions, axis=1, keepdims=True)
+    X = np.empty((n, d), dtype=np.float64)
+    y = np.empty(n, dtype=np.int64)
+    start = 0
+    for c, count in enumerate(counts):
+        centre = 0.0 if c == 0 else 2.0 * directions[c]
+        X[start : start + count] = rng.standard_normal((count, d)) + centre
+        y[start : start + count] = c
+        start += count
+    perm = rng.permutation(n)
+    X = np.ascontiguousarray(X[perm], dtype=np.dtype(dtype))
+    y = y[perm]
+    if d <= 8:
+        _, first = np.unique(X, axis=0, return_index=True)
+        if first.size != n:
+            keep = np.sort(first)
+            X, y = X[keep], y[keep]
+    return X, y
+
+
+def make_tutorial_data():
+    """The imbalanced-learn tutorial dataset (10 000 x 2, 1 % minority)."""
+    from sklearn.datasets import make_classification
+
+    return make_classification(
+        n_samples=10000, n_features=2, n_redundant=0, n_clusters_per_class=1,
+        weights=[0.99], flip_y=0, random_state=1,
+    )
+
+
+# --------------------------------------------------------------------------
+# Timing helpers
+# --------------------------------------------------------------------------
+
+
+def timed_call(fn: Callable[[], Any]) -> tuple[float, Any]:
+    """Run ``fn`` once with the garbage collector off; return (seconds, result)."""
+    gc.collect()
+    gc.disable()
+    try:
+        t0 = time.perf_counter()
+        out = fn()
+        t = time.perf_counter() - t0
+    finally:
+        gc.enable()
+    return t, out
+
+
+def _read_proc_status_kib(key: str) -> int | None:
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith(key + ":"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
+def _reset_rss_peak() -> bool:
+    """Reset the kernel's peak-RSS counter (VmHWM); Linux only, best effort."""
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+        return True
+    except OSError:
+        return False
+
+
+def measure_memory(fn: Callable[[], Any]) -> dict:
+    """Peak additional memory of one ``fn()`` call.
+
+    tracemalloc sees numpy data buffers and Python objects, not memory that C /
+    C++ / OpenBLAS code mallocs directly. The kernel peak-RSS delta (Linux,
+    ``rss_peak_delta_bytes``) is recorded as a cross-check; it undercounts
+    memory reused from the allocator's free lists.
+    """
+    gc.collect()
+    rss_ok = _reset_rss_peak()
+    rss_before = _read_proc_status_kib("VmRSS")
+    tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        base, _ = tracemalloc.get_traced_memory()
+        out = fn()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    hwm = _read_proc_status_kib("VmHWM")
+    X_res = out[0]
+    res = {
+        "peak_bytes": int(peak - base),
+        "output_bytes": int(X_res.nbytes),
+        "peak_over_output": (peak - base) / X_res.nbytes if X_res.nbytes else None,
+        "rss_peak_delta_bytes": (
+            (hwm - rss_before) * 1024 if rss_ok and hwm is not None and rss_before is not None else None
+        ),
+    }
+    del out, X_res
+    return res
+
+
+def median(xs: list[float]) -> float | None:
+    """Median, or None for an empty list."""
+    return statistics.median(xs) if xs else None
+
+
+# --------------------------------------------------------------------------
+# GEMM floor
+# --------------------------------------------------------------------------
+
+BLOCK_CANDIDATES = ((256, 4096), (1024, 4096), (2048, 8192), (512, 1024))
+
+
+def _blocked_gemm(Q: np.ndarray, R: np.ndarray, bq: int, br: int) -> float:
+    """Seconds for Q @ R.T computed in (bq x br) output blocks into a reused buffer."""
+    nq, nr = Q.shape[0], R.shape[0]
+    buf = np.empty(min(bq, nq) * min(br, nr), dtype=Q.dtype)
+    r_blocks = [R[j : j + br].T for j in range(0, nr, br)]
+    views: dict[tuple[int, int], np.ndarray] = {}
+    matmul = np.matmul
+    t0 = time.perf_counter()
+    for i in range(0, nq, bq):
+        Qb = Q[i : i + bq]
+        for RbT in r_blocks:
+            shape = (Qb.shape[0], RbT.shape[1])
+            out = views.get(shape)
+            if out is None:
+                out = views[shape] = buf[: shape[0] * shape[1]].reshape(shape)
+            matmul(Qb, RbT, out=out)
+    return time.perf_counter() - t0
+
+
+def gemm_floor(Q: np.ndarray, R: np.ndarray, budget: float) -> dict:
+    """Best blockwise time of Q @ R.T over BLOCK_CANDIDATES (numpy matmul, all BLAS threads).
+
+    When the full product would take much longer than ``budget`` seconds, only
+    the first ``rows`` query rows are computed and the time is scaled by
+    ``n_query / rows`` (the work is linear in query rows); ``rows`` is then
+    recorded in ``extrapolated_from_rows``.
+    """
+    nq = Q.shape[0]
+    rows = min(nq, 64)
+    _blocked_gemm(Q[:rows], R, *BLOCK_CANDIDATES[0])  # warm-up
+    while rows < nq:
+        t = _blocked_gemm(Q[:rows], R, *BLOCK_CANDIDATES[0])
+        if t >= budget / 2:
+            break
+        rows = min(nq, max(2 * rows, int(rows * budget / max(t, 1e-6))))
+    Qs = Q[:rows]
+    trial = {blk: _blocked_gemm(Qs, R, *blk) for blk in BLOCK_CANDIDATES}
+    best = min(trial, key=trial.get)
+    t_best = min([trial[best]] + [_blocked_gemm(Qs, R, *best) for _ in range(2)])
+    seconds = t_best * nq / rows
+    flops = 2.0 * nq * R.shape[0] * Q.shape[1]
+    return {
+        "seconds": seconds,
+        "block": list(best),
+        "extrapolated_from_rows": rows if rows < nq else None,
+        "gflops": flops / seconds / 1e9 if seconds > 0 else None,
+    }
+
+
+def gemm_peak(size: int, dtype: str, repeats: int = 3) -> dict:
+    """GFLOP/s of one large square matmul (best of ``repeats`` after a warm-up)."""
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((size, size)).astype(dtype)
+    b = rng.standard_normal((size, size)).astype(dtype)
+    a @ b
+    best = min(timed_call(lambda: a @ b)[0] for _ in range(repeats))
+    return {"size": size, "seconds": best, "gflops": 2.0 * size**3 / best / 1e9}
+
+
+# --------------------------------------------------------------------------
+# One configuration
+# --------------------------------------------------------------------------
+
+PREDICT_EXPONENT = 2.0  # assumed cost ~ n**2 when extrapolating to a larger n
+
+
+@dataclass
+class RunOptions:
+    """Settings shared by all configurations of a run."""
+
+    impls: tuple[str, ...]
+    repeats: int
+    max_seconds: float
+    n_jobs: int | None
+    floor_budget: float
+    memory: bool
+    knn: bool
+
+
+class History:
+    """First-call times of earlier configs, to skip ones predicted to exceed the budget."""
+
+    def __init__(self) -> None:
+        self._seen: dict[tuple, list[tuple[int, float]]] = {}
+
+    def add(self, key: tuple, n: int, seconds: float) -> None:
+        self._seen.setdefault(key, []).append((n, seconds))
+
+    def predict(self, key: tuple, n: int) -> float | None:
+        """Predicted seconds at ``n`` from the largest smaller n seen, or None."""
+        smaller = [(m, t) for m, t in self._seen.get(key, []) if m < n]
+        if not smaller:
+            return None
+        m, t = max(smaller)
+        return t * (n / m) ** PREDICT_EXPONENT
+
+
+def choose_repeats(requested: int, first_times: dict[str, float], max_seconds: float) -> int:
+    """Timed repeats for a config given each implementation's warm-up time.
+
+    Configs whose imblearn (or any) call took > 10 s get at most 3 repeats, and
+    the alternating loop plus the memory call must fit in ``max_seconds``; at
+    least 1 repeat is always made.
+    """
+    r = requested
+    slowest = max(first_times.values()) if first_times else 0.0
+    if slowest > 10.0:
+        r = min(r, 3)
+    per_round = sum(first_times.values())
+    if per_round > 0:
+        r = min(r, int(max_seconds / per_round) - 1)
+    return max(r, 1)
+
+
+def compare_outputs(res_a, res_b, dtype: np.dtype) -> dict:
+    """Whether two (X_res, y_res) agree: exact for float64, allclose for float32."""
+    (Xa, ya), (Xb, yb) = res_a, res_b
+    out: dict[str, Any] = {
+        "shape_equal": Xa.shape == Xb.shape,
+        "dtype_equal": Xa.dtype == Xb.dtype,
+        "y_equal": bool(np.array_equal(ya, yb)),
+    }
+    if not out["shape_equal"]:
+        out.update(bitwise=False, identical=False, max_abs_diff=None)
+        return out
+    out["bitwise"] = bool(np.array_equal(Xa, Xb))
+    out["max_abs_diff"] = float(np.max(np.abs(Xa.astype(np.float64) - Xb))) if Xa.size else 0.0
+    if np.dtype(dtype) == np.float64:
+        close = out["bitwise"]
+    else:
+        close = bool(np.allclose(Xa, Xb, rtol=1e-5, atol=1e-6))
+    out["identical"] = bool(close and out["y_equal"] and out["dtype_equal"])
+    return out
+
+
+def time_knn(spec: SamplerSpec, X, y, opts: RunOptions, repeats: int, floor_cache: dict) -> dict:
+    """Time smote_fast's k-NN step alone and the float64 / float32 GEMM floors."""
+    jobs = spec.knn_jobs(X, y, spec.kwargs)
+    res: dict[str, Any] = {"shapes": [[q.shape[0], r.shape[0], q.shape[1], k] for q, r, k, _ in jobs]}
+    kneighbors = None
+    if "smote_fast" in opts.impls:
+        try:
+            from smote_fast._neighbors import kneighbors
+        except (ImportError, AttributeError) as exc:
+            res["knn_unavailable"] = repr(exc)
+
+    if kneighbors is not None:
+        def run():
+            return [kneighbors(q, r, k, query_in_reference=qi, n_jobs=opts.n_jobs) for q, r, k, qi in jobs]
+
+        first, _ = timed_call(run)
+        n_rep = max(1, min(repeats, int(opts.max_seconds / max(first, 1e-9))))
+        res["knn_times"] = [timed_call(run)[0] for _ in range(n_rep)]
+        res["knn_seconds"] = median(res["knn_times"])
+
+    for fdt in ("float64", "float32"):
+        total, parts = 0.0, []
+        for q, r, _, _ in jobs:
+            key = (q.shape[0], r.shape[0], q.shape[1], fdt, q is r)
+            if key not in floor_cache:
+                Q = q.astype(fdt, copy=False)
+                R = Q if q is r else r.astype(fdt, copy=False)
+                floor_cache[key] = gemm_floor(Q, R, opts.floor_budget)
+            parts.append(floor_cache[key])
+            total += floor_cache[key]["seconds"]
+        res[f"floor_{fdt}_seconds"] = total
+        res[f"floor_{fdt}_parts"] = parts
+    if res.get("knn_seconds") is not None and res["floor_float64_seconds"] > 0:
+        res["knn_over_floor64"] = res["knn_seconds"] / res["floor_float64_seconds"]
+    return res
+
+
+def run_config(
+    sampler: str, X: np.ndarray, y: np.ndarray, meta: dict, opts: RunOptions,
+    repeats: int, history: History, floor_cache: dict,
+) -> dict:
+    """Benchmark one (sampler, dataset): warm-up, alternating timed calls, checks, memory, k-NN."""
+    spec = SAMPLERS[sampler]
+    rec: dict[str, Any] = {"sampler": sampler, **meta, "n_rows": int(X.shape[0]),
+                           "class_counts": {str(c): int(k) for c, k in zip(*np.unique(y, return_counts=True))},
+                           "errors": {}, "skipped": {}, "times": {}, "warmup": {}, "median": {},
+                           "memory": {}}
+    hist_key = lambda impl: (sampler, impl, meta["d"], meta["minority"], meta["dtype"], meta["classes"],  # noqa: E731
+                             meta["dataset"])
+
+    def call(impl):
+        sampler_obj = make_sampler(sampler, impl, 0, opts.n_jobs)
+        return lambda: sampler_obj.fit_resample(X, y)
+
+    active = []
+    for impl in opts.impls:
+        predicted = history.predict(hist_key(impl), meta["n"])
+        if predicted is not None and predicted > opts.max_seconds:
+            rec["skipped"][impl] = f"predicted {predicted:.0f} s per call > --max-seconds-per-config"
+            continue
+        try:
+            t, _ = timed_call(call(impl))
+        except Exception as exc:  # noqa: BLE001 - record and go on
+            rec["errors"][impl] = "".join(traceback.format_exception_only(exc)).strip()
+            rec["errors"][impl + "_traceback"] = traceback.format_exc()
+            continue
+        rec["warmup"][impl] = t
+        history.add(hist_key(impl), meta["n"], t)
+        active.append(impl)
+
+    n_rep = choose_repeats(repeats, rec["warmup"], opts.max_seconds)
+    rec["repeats"] = n_rep
+    last: dict[str, Any] = {}
+    for impl in active:
+        rec["times"][impl] = []
+    for _ in range(n_rep):
+        for impl in list(active):
+            last.pop(impl, None)
+            try:
+                t, last[impl] = timed_call(call(impl))
+                rec["times"][impl].append(t)
+            except Exception as exc:  # noqa: BLE001
+                rec["errors"][impl] = "".join(traceback.format_exception_only(exc)).strip()
+                active.remove(impl)
+    for impl in rec["times"]:
+        rec["median"][impl] = median(rec["times"][impl])
+    sf, imb = rec["median"].get("smote_fast"), rec["median"].get("imblearn")
+    rec["speedup"] = imb / sf if sf and imb else None
+
+    if "smote_fast" in last and "imblearn" in last:
+        rec["check"] = compare_outputs(last["smote_fast"], last["imblearn"], X.dtype)
+        rec["identical"] = rec["check"]["identical"]
+    else:
+        rec["identical"] = None
+    last.clear()
+
+    if opts.memory:
+        for impl in active:
+            try:
+                rec["memory"][impl] = measure_memory(call(impl))
+            except Exception as exc:  # noqa: BLE001
+                rec["errors"][impl + "_memory"] = repr(exc)
+
+    if opts.knn and spec.knn_jobs is not None:
+        try:
+            rec["knn"] = time_knn(spec, X, y, opts, n_rep, floor_cache)
+        except Exception as exc:  # noqa: BLE001
+            rec["errors"]["knn"] = "".join(traceback.format_exception_only(exc)).strip()
+            rec["errors"]["knn_traceback"] = traceback.format_exc()
+    return rec
+
+
+# --------------------------------------------------------------------------
+# Environment and reporting
+# --------------------------------------------------------------------------
+
+
+def environment(smote_fast_version: str | None) -> dict:
+    """Versions, CPU and thread counts (os, affinity, threadpoolctl)."""
+    import imblearn
+    import scipy
+    import sklearn
+
+    env: dict[str, Any] = {
+        "date": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "versions": {
+            "numpy": np.__version__, "scipy": scipy.__version__, "sklearn": sklearn.__version__,
+            "imblearn": imblearn.__version__, "smote_fast": smote_fast_version,
+        },
+        "os_cpu_count": os.cpu_count(),
+        "affinity_cpus": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
+    }
+    try:
+        with open("/proc/cpuinfo") as f:
+            env["cpu_model"] = next((ln.split(":", 1)[1].strip() for ln in f if ln.startswith("model name")), None)
+    except OSError:
+        env["cpu_model"] = None
+    try:
+        from threadpoolctl import threadpool_info
+
+        env["threadpools"] = [
+            {k: info.get(k) for k in ("user_api", "internal_api", "num_threads", "version",
+                                      "architecture", "filepath")}
+            for info in threadpool_info()
+        ]
+    except ImportError:
+        env["threadpools"] = None
+    return env
+
+
+def _fmt_s(x: float | None) -> str:
+    if x is None:
+        return "–"
+    return f"{x:.3g}" if x >= 1e-3 else f"{x:.2e}"
+
+
+def _fmt_ratio(x: float | None) -> str:
+    return "–" if x is None else f"{x:.3g}×"
+
+
+def render_markdown(results: dict) -> str:
+    """The results as a markdown report (header, table, errors)."""
+    env, rows = results["environment"], results["configs"]
+    pools = env.get("threadpools") or []
+    pool_txt = ", ".join(f"{p['internal_api']} {p['num_threads']} thr" for p in pools) or "n/a"
+    peak = results.get("gemm_peak", {})
+    lines = [
+        f"# smote_fast vs imbalanced-learn — {env['date']}",
+        "",
+        f"versions: {', '.join(f'{k} {v}' for k, v in env['versions'].items())}  ",
+        f"CPU: {env.get('cpu_model')}; os.cpu_count={env['os_cpu_count']}, affinity={env['affinity_cpus']}; "
+        f"threadpools: {pool_txt}; smote_fast n_jobs={results['options']['n_jobs']}  ",
+        "peak GEMM: " + ", ".join(f"{k} {v['gflops']:.1f} GFLOP/s (n={v['size']})" for k, v in peak.items())
+        + f"  \nclasses={results['options']['classes']}; speed-up = imblearn median / smote_fast median; "
+        "peak mem = tracemalloc peak during one call / X_res.nbytes; kNN/floor uses the float64 floor",
+        "",
+        "| sampler | n | d | minority | dtype | imblearn s | smote_fast s | speed-up | "
+        "peak mem / output (sf / imb) | kNN s | GEMM floor s (f64 / f32) | kNN/floor | identical |",
+        "|---|--:|--:|--:|---|--:|--:|--:|--:|--:|--:|--:|---|",
+    ]
+    for r in sorted(rows, key=lambda r: (r["dataset"] != "synthetic", r["sampler"], r["n"], r["d"],
+                                        r["minority"], r["dtype"] != "float64")):
+        mem = r.get("memory", {})
+        mem_txt = " / ".join(_fmt_ratio(mem[i]["peak_over_output"]) if i in mem else "–" for i in IMPLS)
+        knn = r.get("knn", {})
+        floor_txt = (f"{_fmt_s(knn['floor_float64_seconds'])} / {_fmt_s(knn['floor_float32_seconds'])}"
+                     if "floor_float64_seconds" in knn else "–")
+        ident = {True: "yes", False: "**NO**", None: "–"}[r.get("identical")]
+        if r["errors"] or r["skipped"]:
+            ident += " (" + "; ".join([f"{k} error" for k in r["errors"] if not k.endswith("traceback")]
+                                      + [f"{k} skipped" for k in r["skipped"]]) + ")"
+        name = r["sampler"] + (f" [{r['dataset']}]" if r["dataset"] != "synthetic" else "")
+        lines.append(
+            f"| {name} | {r['n']} | {r['d']} | {r['minority']:g} | {r['dtype']} | "
+            f"{_fmt_s(r['median'].get('imblearn'))} | {_fmt_s(r['median'].get('smote_fast'))} | "
+            f"{_fmt_ratio(r.get('speedup'))} | {mem_txt} | {_fmt_s(knn.get('knn_seconds'))} | "
+            f"{floor_txt} | {_fmt_ratio(knn.get('knn_over_floor64'))} | {ident} |"
+        )
+    notes = []
+    for r in rows:
+        tag = f"{r['sampler']} n={r['n']} d={r['d']} minority={r['minority']:g} {r['dtype']}"
+        for k, v in r["errors"].items():
+            if not k.endswith("traceback"):
+                notes.append(f"- {tag}: {k}: {v.splitlines()[-1] if v else v}")
+        for k, v in r["skipped"].items():
+            notes.append(f"- {tag}: {k} skipped: {v}")
+        if r.get("knn", {}).get("knn_unavailable"):
+            notes.append(f"- {tag}: kNN column unavailable: {r['knn']['knn_unavailable']}")
+    if notes:
+        lines += ["", "Errors / skips:", *notes]
+    lines.append(f"\nwall time: {results.get('wall_seconds', 0):.1f} s")
+    return "\n".join(lines) + "\n"
+
+
+def write_results(results: dict, out_dir: Path, name: str) -> str:
+    """Write ``<name>.json`` and ``<name>.md``; return the markdown."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    md = render_markdown(results)
+    (out_dir / f"{name}.json").write_text(json.dumps(results, indent=1, default=str))
+    (out_dir / f"{name}.md").write_text(md)
+    return md
+
+
+# --------------------------------------------------------------------------
+# CLI
+# --------------------------------------------------------------------------
+
+DEFAULTS = {"n": [1000, 10000, 100000, 1000000], "d": [2, 20, 100], "minority": [0.01, 0.1],
+            "repeats": 5, "tutorial_repeats": 200, "floor_budget": 0.3, "gemm_size": 2048}
+QUICK = {"n": [400, 2000], "d": [2, 10], "minority": [0.1], "repeats": 1, "tutorial_repeats": 5,
+         "floor_budget": 0.01, "gemm_size": 512}
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """Parse the command line; unset size options take DEFAULTS (or QUICK with --quick)."""
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    p.add_argument("--samplers", nargs="+", choices=list(SAMPLERS), default=["smote"])
+    p.add_argument("--n", nargs="+", type=lambda s: int(float(s)), help=f"default {DEFAULTS['n']}")
+    p.add_argument("--d", nargs="+", type=int, help=f"default {DEFAULTS['d']}")
+    p.add_argument("--minority", nargs="+", type=float, help=f"default {DEFAULTS['minority']}")
+    p.add_argument("--dtype", nargs="+", choices=["float64", "float32"], default=["float64", "float32"])
+    p.add_argument("--classes", type=int, default=2, help="number of classes (1 majority + rest minority)")
+    p.add_argument("--repeats", type=int, help="timed calls per implementation (default 5)")
+    p.add_argument("--max-seconds-per-config", type=float, default=300.0,
+                   help="budget per implementation and config; fewer repeats / skip beyond it")
+    p.add_argument("--n-jobs", type=int, default=None, help="n_jobs passed to smote_fast")
+    p.add_argument("--out-dir", type=Path, default=Path(__file__).resolve().parent / "results")
+    p.add_argument("--name", default=None, help="output file stem (default bench-<UTC time>)")
+    p.add_argument("--quick", action="store_true", help="tiny sizes, 1 repeat: smoke test")
+    p.add_argument("--tutorial", action="store_true", help="also run the 10 000-sample tutorial dataset")
+    p.add_argument("--tutorial-repeats", type=int, help="repeats for --tutorial (default 200)")
+    p.add_argument("--skip-imblearn", action="store_true", help="time only smote_fast")
+    p.add_argument("--skip-smote-fast", action="store_true", help="time only imblearn")
+    p.add_argument("--skip-memory", action="store_true", help="no tracemalloc memory call")
+    p.add_argument("--skip-knn", action="store_true", help="no k-NN step / GEMM floor columns")
+    p.add_argument("--floor-budget", type=float, help="seconds per GEMM-floor measurement (default 0.3)")
+    p.add_argument("--strict", action="store_true", help="exit 1 also if any output is not identical")
+    args = p.parse_args(argv)
+    base = QUICK if args.quick else DEFAULTS
+    for key, val in base.items():
+        if getattr(args, key, None) is None:
+            setattr(args, key, val)
+    if args.skip_imblearn and args.skip_smote_fast:
+        p.error("--skip-imblearn and --skip-smote-fast leave nothing to time")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run every requested configuration and write the report; exit 1 on any recorded error."""
+    args = parse_args(argv)
+    t_start = time.perf_counter()
+    impls = tuple(i for i in IMPLS if not (i == "imblearn" and args.skip_imblearn)
+                  and not (i == "smote_fast" and args.skip_smote_fast))
+    sf_version = None
+    if "smote_fast" in impls:
+        try:
+            sf = importlib.import_module("smote_fast")
+            sf_version = getattr(sf, "__version__", "unknown")
+        except ImportError as exc:
+            print(f"error: cannot import smote_fast ({exc}); use --skip-smote-fast", file=sys.stderr)
+            return 2
+    opts = RunOptions(impls=impls, repeats=args.repeats, max_seconds=args.max_seconds_per_config,
+                      n_jobs=args.n_jobs, floor_budget=args.floor_budget,
+                      memory=not args.skip_memory, knn=not args.skip_knn)
+    name = args.name or "bench-" + _dt.datetime.now(_dt.timezone.utc).strftime("%Y%m%d-%H%M%S")
+    results: dict[str, Any] = {
+        "environment": environment(sf_version),
+        "options": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
+        "gemm_peak": {dt: gemm_peak(args.gemm_size, dt) for dt in ("float64", "float32")},
+        "configs": [],
+    }
+    history, floor_cache = History(), {}
+
+    def record(rec: dict) -> None:
+        results["configs"].append(rec)
+        results["wall_seconds"] = time.perf_counter() - t_start
+        write_results(results, args.out_dir, name)
+        med = rec["median"]
+        print(f"[{results['wall_seconds']:7.1f}s] {rec['sampler']:11s} n={rec['n']:<8d} d={rec['d']:<4d} "
+              f"min={rec['minority']:<5g} {rec['dtype']:7s} sf={_fmt_s(med.get('smote_fast'))} "
+              f"imb={_fmt_s(med.get('imblearn'))} x{_fmt_ratio(rec.get('speedup'))} "
+              f"identical={rec.get('identical')} r={rec.get('repeats')}"
+              + (f" errors={[k for k in rec['errors'] if not k.endswith('traceback')]}" if rec["errors"] else ""),
+              file=sys.stderr, flush=True)
+
+    for sampler in args.samplers:
+        for d in args.d:
+            for minority in args.minority:
+                for dtype in args.dtype:
+                    for n in sorted(args.n):  # ascending, so larger n can be predicted
+                        meta = {"dataset": "synthetic", "n": n, "d": d, "minority": minority,
+                                "dtype": dtype, "classes": args.classes}
+                        try:
+                            X, y = make_data(n, d, minority, args.classes, dtype)
+                            rec = run_config(sampler, X, y, meta, opts, args.repeats, history, floor_cache)
+                        except Exception as exc:  # noqa: BLE001
+                            rec = {"sampler": sampler, **meta, "errors": {"data": repr(exc)}, "skipped": {},
+                                   "median": {}, "identical": None}
+                        finally:
+                            X = y = None
+                        record(rec)
+        if args.tutorial:
+            X, y = make_tutorial_data()
+            meta = {"dataset": "tutorial", "n": int(X.shape[0]), "d": int(X.shape[1]),
+                    "minority": float(np.mean(y == 1)), "dtype": str(X.dtype), "classes": 2}
+            record(run_config(sampler, X, y, meta, opts, args.tutorial_repeats, history, floor_cache))
+
+    results["wall_seconds"] = time.perf_counter() - t_start
+    md = write_results(results, args.out_dir, name)
+    print(md)
+    print(f"wrote {args.out_dir / (name + '.md')} and .json", file=sys.stderr)
+    failed = any(r["errors"] for r in results["configs"])
+    if args.strict:
+        failed = failed or any(r.get("identical") is False for r in results["configs"])
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

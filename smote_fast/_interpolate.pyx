@@ -1,0 +1,115 @@
+"""Synthetic samples written straight into the preallocated output.
+
+Row ``i`` of the block is ``x + (step_i * (z - x))`` with ``x = data[base_i]`` and
+``z = data[neighbor_i]``, in imbalanced-learn's operation order and dtypes: the
+difference in the data's dtype (optionally scaled, for borderline-2, in float64
+and cast back), then the product and the sum as two separately rounded float64
+operations, and one cast to the data's dtype at the end. Compiled without
+floating-point contraction, this equals numpy bit for bit.
+"""
+
+from cython.parallel cimport prange
+from libc.stdint cimport int32_t, int64_t
+
+from ._typedefs cimport float32_t, float64_t, intp_t
+
+ctypedef fused data_t:
+    float32_t
+    float64_t
+
+ctypedef fused index_t:
+    int32_t
+    int64_t
+
+
+cdef inline data_t synthetic_value(data_t x, data_t z, float64_t step,
+                                   float64_t diff_scale, bint scaled) noexcept nogil:
+    cdef data_t diff = z - x
+    cdef float64_t product, total
+    if scaled:
+        diff = <data_t>(<float64_t>diff * diff_scale)
+    product = step * <float64_t>diff
+    total = <float64_t>x + product
+    return <data_t>total
+
+
+def interpolate_dense(const data_t[:, ::1] data, const intp_t[::1] base,
+                      const intp_t[::1] neighbor, const float64_t[::1] steps,
+                      const float64_t[::1] diff_scale, data_t[:, ::1] out,
+                      intp_t out_start, int n_threads):
+    """Write ``len(base)`` synthetic rows into ``out[out_start:]``.
+
+    ``diff_scale`` is empty (no scaling) or holds one factor per synthetic row.
+    """
+    cdef intp_t n_new = base.shape[0], n_features = data.shape[1], i, f
+    cdef bint scaled = diff_scale.shape[0] > 0
+    cdef float64_t scale = 1.0
+    cdef const data_t* x
+    cdef const data_t* z
+    cdef data_t* row
+    if n_new == 0:
+        return
+    with nogil:
+        for i in prange(n_new, schedule='static', num_threads=n_threads):
+            x = &data[base[i], 0]
+            z = &data[neighbor[i], 0]
+            row = &out[out_start + i, 0]
+            if scaled:
+                scale = diff_scale[i]
+            for f in range(n_features):
+                row[f] = synthetic_value(x[f], z[f], steps[i], scale, scaled)
+
+
+def csr_synthetic_rows(const data_t[::1] data, const index_t[::1] indices,
+                       const index_t[::1] indptr, const intp_t[::1] base,
+                       const intp_t[::1] neighbor, const float64_t[::1] steps,
+                       const float64_t[::1] diff_scale, int64_t[::1] row_nnz,
+                       data_t[::1] out_data, index_t[::1] out_indices, bint counting,
+                       int n_threads):
+    """Synthetic CSR rows in two passes over the same merge.
+
+    ``counting=True``: store in ``row_nnz[i]`` how many values row ``i`` keeps (zeros
+    are not stored; ``out_data``/``out_indices`` may be empty). ``counting=False``:
+    ``row_nnz`` holds each row's start offset; write values and sorted columns.
+    """
+    cdef intp_t n_new = base.shape[0], i, p, q, p_end, q_end, written
+    cdef bint scaled = diff_scale.shape[0] > 0
+    cdef float64_t scale = 1.0
+    cdef data_t x, z, value
+    cdef index_t column
+    if n_new == 0:
+        return
+    with nogil:
+        for i in prange(n_new, schedule='static', num_threads=n_threads):
+            if scaled:
+                scale = diff_scale[i]
+            p = indptr[base[i]]
+            p_end = indptr[base[i] + 1]
+            q = indptr[neighbor[i]]
+            q_end = indptr[neighbor[i] + 1]
+            written = 0
+            while p < p_end or q < q_end:
+                if q >= q_end or (p < p_end and indices[p] < indices[q]):
+                    column = indices[p]
+                    x = data[p]
+                    z = 0
+                    p = p + 1
+                elif p >= p_end or indices[q] < indices[p]:
+                    column = indices[q]
+                    x = 0
+                    z = data[q]
+                    q = q + 1
+                else:
+                    column = indices[p]
+                    x = data[p]
+                    z = data[q]
+                    p = p + 1
+                    q = q + 1
+                value = synthetic_value(x, z, steps[i], scale, scaled)
+                if value != 0:
+                    if not counting:
+                        out_data[row_nnz[i] + written] = value
+                        out_indices[row_nnz[i] + written] = column
+                    written = written + 1
+            if counting:
+                row_nnz[i] = written

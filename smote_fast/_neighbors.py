@@ -1,0 +1,162 @@
+"""Front end of the exact k-NN kernels: path choice, chunk sizes, thread limits.
+
+Whatever path answers, the result is the k references with the smallest exact
+squared Euclidean distance, ordered by (distance, row index), the query's own
+row excluded by index. Paths differ only in speed:
+
+* sparse input: exact merge of sorted rows (``knn_csr_direct``);
+* few features or few references: exact direct differences (``knn_direct``);
+* otherwise GEMM candidate selection (``knn_gemm``), first in float32, with the
+  rows it cannot certify redone in float64 and, failing that, directly.
+"""
+
+import numpy as np
+from scipy import sparse
+
+from . import _knn
+from ._validation import resolve_n_threads
+
+# Below this many features direct differences beat a GEMM (measured: see
+# benchmarks/); above it the GEMM path wins by a growing factor.
+DIRECT_MAX_FEATURES = 4
+# Tiny reference sets: a GEMM call costs more than the whole search.
+DIRECT_MAX_REFERENCES = 64
+# Query rows per thread task and reference rows per GEMM: the float32 product
+# block (QUERY_CHUNK x REFERENCE_CHUNK) stays within a core's L2 cache.
+QUERY_CHUNK = 256
+REFERENCE_CHUNK = 1024
+# Rounding of one GEMM precision, relative to ||q||^2 + ||r||^2 (centred data);
+# see _knn.pyx. ``4 (d + 10) u`` over-covers the analysis by a factor of two.
+_UNIT_ROUNDOFF = {True: 2.0**-24, False: 2.0**-53}
+# Absolute slack for subnormal rounding in each precision.
+_SLACK = {True: 1e-30, False: 1e-290}
+# Largest |centred value| each precision handles without overflow in d-term sums.
+_SAFE_MAGNITUDE = {True: 1e17, False: 1e150}
+
+
+def kneighbors(query, reference, n_neighbors, *, query_in_reference=None, n_jobs=None,
+               chunk_size=None, return_distance=False):
+    """Exact k nearest neighbours of ``query`` rows among ``reference`` rows.
+
+    Parameters
+    ----------
+    query, reference : ndarray of shape (n, n_features) or CSR matrix
+        Same floating dtype (float32 or float64); dense arrays are used as given
+        when C-contiguous.
+    n_neighbors : int
+        Neighbours per query row; at most the number of eligible references.
+    query_in_reference : array of int, optional
+        Row of ``reference`` equal to each query row (or -1): that row is
+        excluded from the query's neighbours.
+    n_jobs : int or None
+        Threads (None: as many as OpenMP allows). Never changes the result.
+    chunk_size : int, optional
+        Query rows per task on the GEMM path. Never changes the result.
+    return_distance : bool
+        Also return the exact squared distances.
+
+    Returns
+    -------
+    indices : ndarray of shape (n_query, n_neighbors), dtype intp
+    sq_distances : ndarray of float64, only with ``return_distance``
+    """
+    n_threads = resolve_n_threads(n_jobs)
+    n_query, n_reference = query.shape[0], reference.shape[0]
+    if query_in_reference is None:
+        query_in_reference = np.full(n_query, -1, dtype=np.intp)
+    else:
+        query_in_reference = np.ascontiguousarray(query_in_reference, dtype=np.intp)
+    indices = np.empty((n_query, n_neighbors), dtype=np.intp)
+    distances = np.empty((n_query, n_neighbors), dtype=np.float64)
+    if sparse.issparse(query):
+        _knn.knn_csr_direct(query.data, query.indices, query.indptr, reference.data,
+                            reference.indices, reference.indptr, query_in_reference,
+                            indices, distances, n_threads)
+    elif (query.shape[1] <= DIRECT_MAX_FEATURES or n_reference <= DIRECT_MAX_REFERENCES
+          or n_neighbors >= n_reference - 1):
+        _knn.knn_direct(query, reference, query_in_reference, indices, distances,
+                        n_threads)
+    else:
+        _gemm_with_fallbacks(query, reference, query_in_reference, indices, distances,
+                             n_threads, chunk_size or QUERY_CHUNK)
+    if return_distance:
+        return indices, distances
+    return indices
+
+
+def _gemm_with_fallbacks(query, reference, query_in_reference, indices, distances,
+                         n_threads, query_chunk):
+    n_features = query.shape[1]
+    k = indices.shape[1]
+    excludes_any = bool((query_in_reference >= 0).any())
+    eligible = reference.shape[0] - int(excludes_any)
+    n_candidates = min(eligible, k + max(k, 8))
+    center = reference.mean(axis=0, dtype=np.float64)
+    magnitude = max(_max_abs_deviation(query, center), _max_abs_deviation(reference, center))
+    pending = np.arange(query.shape[0])
+    for single_precision in (True, False):
+        if magnitude >= _SAFE_MAGNITUDE[single_precision] or pending.size == 0:
+            continue
+        sub_query = query if pending.size == query.shape[0] else query[pending]
+        sub_self = query_in_reference[pending]
+        sub_idx = np.empty((pending.size, k), dtype=np.intp)
+        sub_dist = np.empty((pending.size, k), dtype=np.float64)
+        failed = np.empty(pending.size, dtype=np.uint8)
+        margin = 4.0 * (n_features + 10) * _UNIT_ROUNDOFF[single_precision]
+        with _blas_limited_to_one_thread(n_threads) as kernel_threads:
+            _knn.knn_gemm(sub_query, reference, sub_self, center, n_candidates,
+                          single_precision, margin, _SLACK[single_precision], sub_idx,
+                          sub_dist, failed, kernel_threads, query_chunk, REFERENCE_CHUNK)
+        ok = failed == 0
+        indices[pending[ok]] = sub_idx[ok]
+        distances[pending[ok]] = sub_dist[ok]
+        pending = pending[~ok]
+    if pending.size:
+        sub_idx = np.empty((pending.size, k), dtype=np.intp)
+        sub_dist = np.empty((pending.size, k), dtype=np.float64)
+        _knn.knn_direct(np.ascontiguousarray(query[pending]), reference,
+                        query_in_reference[pending], sub_idx, sub_dist, n_threads)
+        indices[pending] = sub_idx
+        distances[pending] = sub_dist
+
+
+def _max_abs_deviation(data, center):
+    if data.shape[0] == 0:
+        return 0.0
+    high = np.max(data, axis=0).astype(np.float64) - center
+    low = np.min(data, axis=0).astype(np.float64) - center
+    return float(max(np.abs(high).max(), np.abs(low).max()))
+
+
+class _blas_limited_to_one_thread:
+    """Hold BLAS to one thread while OpenMP threads each call GEMM (else every
+    thread starts a BLAS pool). Without threadpoolctl the kernel runs on one
+    OpenMP thread and lets BLAS parallelise each GEMM instead."""
+
+    _controller = None
+    _unavailable = False
+
+    def __init__(self, n_threads):
+        self.n_threads = n_threads
+        self._limits = None
+
+    def __enter__(self):
+        if self.n_threads <= 1:
+            return 1
+        cls = type(self)
+        if cls._controller is None and not cls._unavailable:
+            try:
+                from threadpoolctl import ThreadpoolController
+            except ImportError:
+                cls._unavailable = True
+            else:
+                cls._controller = ThreadpoolController()
+        if cls._controller is None:
+            return 1
+        self._limits = cls._controller.limit(limits=1, user_api="blas")
+        return self.n_threads
+
+    def __exit__(self, *exc_info):
+        if self._limits is not None:
+            self._limits.restore_original_limits()
+        return False
