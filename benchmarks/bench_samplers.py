@@ -27,17 +27,17 @@ import datetime as _dt
 import gc
 import importlib
 import json
-import math
 import os
 import platform
 import statistics
 import sys
 import time
-import tracemalloc
 import traceback
+import tracemalloc
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -132,7 +132,7 @@ def make_sampler(name: str, impl: str, random_state: int, n_jobs: int | None):
 # Data
 # --------------------------------------------------------------------------
 
-MIN_MINORITY = 12  # enough rows for k=5 / m=10 neighbours plus self
+MIN_MINORITY = 6  # k_neighbors=5 plus self; below that imblearn refuses
 
 
 def make_data(n: int, d: int, minority: float, n_classes: int, dtype: str, seed: int = 0):
@@ -148,7 +148,9 @@ def make_data(n: int, d: int, minority: float, n_classes: int, dtype: str, seed:
     n_min = max(int(round(minority * n)), MIN_MINORITY)
     n_maj = n - (n_classes - 1) * n_min
     if n_maj <= n_min:
-        raise ValueError(f"minority={minority} with {n_classes} classes leaves no majority for n={n}")
+        raise ValueError(
+            f"minority={minority} with {n_classes} classes leaves no majority for n={n}"
+        )
     counts = [n_maj] + [n_min] * (n_classes - 1)
     directions = rng.standard_normal((n_classes, d))
     directions /= np.linalg.norm(directions, axis=1, keepdims=True)
@@ -176,8 +178,13 @@ def make_tutorial_data():
     from sklearn.datasets import make_classification
 
     return make_classification(
-        n_samples=10000, n_features=2, n_redundant=0, n_clusters_per_class=1,
-        weights=[0.99], flip_y=0, random_state=1,
+        n_samples=10000,
+        n_features=2,
+        n_redundant=0,
+        n_clusters_per_class=1,
+        weights=[0.99],
+        flip_y=0,
+        random_state=1,
     )
 
 
@@ -246,7 +253,9 @@ def measure_memory(fn: Callable[[], Any]) -> dict:
         "output_bytes": int(X_res.nbytes),
         "peak_over_output": (peak - base) / X_res.nbytes if X_res.nbytes else None,
         "rss_peak_delta_bytes": (
-            (hwm - rss_before) * 1024 if rss_ok and hwm is not None and rss_before is not None else None
+            (hwm - rss_before) * 1024
+            if rss_ok and hwm is not None and rss_before is not None
+            else None
         ),
     }
     del out, X_res
@@ -403,7 +412,9 @@ def compare_outputs(res_a, res_b, dtype: np.dtype) -> dict:
 def time_knn(spec: SamplerSpec, X, y, opts: RunOptions, repeats: int, floor_cache: dict) -> dict:
     """Time smote_fast's k-NN step alone and the float64 / float32 GEMM floors."""
     jobs = spec.knn_jobs(X, y, spec.kwargs)
-    res: dict[str, Any] = {"shapes": [[q.shape[0], r.shape[0], q.shape[1], k] for q, r, k, _ in jobs]}
+    res: dict[str, Any] = {
+        "shapes": [[q.shape[0], r.shape[0], q.shape[1], k] for q, r, k, _ in jobs]
+    }
     kneighbors = None
     if "smote_fast" in opts.impls:
         try:
@@ -412,8 +423,12 @@ def time_knn(spec: SamplerSpec, X, y, opts: RunOptions, repeats: int, floor_cach
             res["knn_unavailable"] = repr(exc)
 
     if kneighbors is not None:
+
         def run():
-            return [kneighbors(q, r, k, query_in_reference=qi, n_jobs=opts.n_jobs) for q, r, k, qi in jobs]
+            return [
+                kneighbors(q, r, k, query_in_reference=qi, n_jobs=opts.n_jobs)
+                for q, r, k, qi in jobs
+            ]
 
         first, _ = timed_call(run)
         n_rep = max(1, min(repeats, int(opts.max_seconds / max(first, 1e-9))))
@@ -438,17 +453,34 @@ def time_knn(spec: SamplerSpec, X, y, opts: RunOptions, repeats: int, floor_cach
 
 
 def run_config(
-    sampler: str, X: np.ndarray, y: np.ndarray, meta: dict, opts: RunOptions,
-    repeats: int, history: History, floor_cache: dict,
+    sampler: str,
+    X: np.ndarray,
+    y: np.ndarray,
+    meta: dict,
+    opts: RunOptions,
+    repeats: int,
+    history: History,
+    floor_cache: dict,
 ) -> dict:
     """Benchmark one (sampler, dataset): warm-up, alternating timed calls, checks, memory, k-NN."""
     spec = SAMPLERS[sampler]
-    rec: dict[str, Any] = {"sampler": sampler, **meta, "n_rows": int(X.shape[0]),
-                           "class_counts": {str(c): int(k) for c, k in zip(*np.unique(y, return_counts=True))},
-                           "errors": {}, "skipped": {}, "times": {}, "warmup": {}, "median": {},
-                           "memory": {}}
-    hist_key = lambda impl: (sampler, impl, meta["d"], meta["minority"], meta["dtype"], meta["classes"],  # noqa: E731
-                             meta["dataset"])
+    rec: dict[str, Any] = {
+        "sampler": sampler,
+        **meta,
+        "n_rows": int(X.shape[0]),
+        "class_counts": {
+            str(c): int(k) for c, k in zip(*np.unique(y, return_counts=True), strict=True)
+        },
+        "errors": {},
+        "skipped": {},
+        "times": {},
+        "warmup": {},
+        "median": {},
+        "memory": {},
+    }
+
+    def hist_key(impl: str) -> tuple:
+        return (sampler, impl, *(meta[k] for k in ("d", "minority", "dtype", "classes", "dataset")))
 
     def call(impl):
         sampler_obj = make_sampler(sampler, impl, 0, opts.n_jobs)
@@ -458,11 +490,13 @@ def run_config(
     for impl in opts.impls:
         predicted = history.predict(hist_key(impl), meta["n"])
         if predicted is not None and predicted > opts.max_seconds:
-            rec["skipped"][impl] = f"predicted {predicted:.0f} s per call > --max-seconds-per-config"
+            rec["skipped"][impl] = (
+                f"predicted {predicted:.0f} s per call > --max-seconds-per-config"
+            )
             continue
         try:
             t, _ = timed_call(call(impl))
-        except Exception as exc:  # noqa: BLE001 - record and go on
+        except Exception as exc:  # record it and go on
             rec["errors"][impl] = "".join(traceback.format_exception_only(exc)).strip()
             rec["errors"][impl + "_traceback"] = traceback.format_exc()
             continue
@@ -481,7 +515,7 @@ def run_config(
             try:
                 t, last[impl] = timed_call(call(impl))
                 rec["times"][impl].append(t)
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:  # record it and go on
                 rec["errors"][impl] = "".join(traceback.format_exception_only(exc)).strip()
                 active.remove(impl)
     for impl in rec["times"]:
@@ -500,13 +534,13 @@ def run_config(
         for impl in active:
             try:
                 rec["memory"][impl] = measure_memory(call(impl))
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:  # record it and go on
                 rec["errors"][impl + "_memory"] = repr(exc)
 
     if opts.knn and spec.knn_jobs is not None:
         try:
             rec["knn"] = time_knn(spec, X, y, opts, n_rep, floor_cache)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # record it and go on
             rec["errors"]["knn"] = "".join(traceback.format_exception_only(exc)).strip()
             rec["errors"]["knn_traceback"] = traceback.format_exc()
     return rec
@@ -528,23 +562,37 @@ def environment(smote_fast_version: str | None) -> dict:
         "python": sys.version.split()[0],
         "platform": platform.platform(),
         "versions": {
-            "numpy": np.__version__, "scipy": scipy.__version__, "sklearn": sklearn.__version__,
-            "imblearn": imblearn.__version__, "smote_fast": smote_fast_version,
+            "numpy": np.__version__,
+            "scipy": scipy.__version__,
+            "sklearn": sklearn.__version__,
+            "imblearn": imblearn.__version__,
+            "smote_fast": smote_fast_version,
         },
         "os_cpu_count": os.cpu_count(),
         "affinity_cpus": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
     }
     try:
         with open("/proc/cpuinfo") as f:
-            env["cpu_model"] = next((ln.split(":", 1)[1].strip() for ln in f if ln.startswith("model name")), None)
+            env["cpu_model"] = next(
+                (ln.split(":", 1)[1].strip() for ln in f if ln.startswith("model name")), None
+            )
     except OSError:
         env["cpu_model"] = None
     try:
         from threadpoolctl import threadpool_info
 
         env["threadpools"] = [
-            {k: info.get(k) for k in ("user_api", "internal_api", "num_threads", "version",
-                                      "architecture", "filepath")}
+            {
+                k: info.get(k)
+                for k in (
+                    "user_api",
+                    "internal_api",
+                    "num_threads",
+                    "version",
+                    "architecture",
+                    "filepath",
+                )
+            }
             for info in threadpool_info()
         ]
     except ImportError:
@@ -574,7 +622,8 @@ def render_markdown(results: dict) -> str:
         f"versions: {', '.join(f'{k} {v}' for k, v in env['versions'].items())}  ",
         f"CPU: {env.get('cpu_model')}; os.cpu_count={env['os_cpu_count']}, affinity={env['affinity_cpus']}; "
         f"threadpools: {pool_txt}; smote_fast n_jobs={results['options']['n_jobs']}  ",
-        "peak GEMM: " + ", ".join(f"{k} {v['gflops']:.1f} GFLOP/s (n={v['size']})" for k, v in peak.items())
+        "peak GEMM: "
+        + ", ".join(f"{k} {v['gflops']:.1f} GFLOP/s (n={v['size']})" for k, v in peak.items())
         + f"  \nclasses={results['options']['classes']}; speed-up = imblearn median / smote_fast median; "
         "peak mem = tracemalloc peak during one call / X_res.nbytes; kNN/floor uses the float64 floor",
         "",
@@ -582,17 +631,37 @@ def render_markdown(results: dict) -> str:
         "peak mem / output (sf / imb) | kNN s | GEMM floor s (f64 / f32) | kNN/floor | identical |",
         "|---|--:|--:|--:|---|--:|--:|--:|--:|--:|--:|--:|---|",
     ]
-    for r in sorted(rows, key=lambda r: (r["dataset"] != "synthetic", r["sampler"], r["n"], r["d"],
-                                        r["minority"], r["dtype"] != "float64")):
+    for r in sorted(
+        rows,
+        key=lambda r: (
+            r["dataset"] != "synthetic",
+            r["sampler"],
+            r["n"],
+            r["d"],
+            r["minority"],
+            r["dtype"] != "float64",
+        ),
+    ):
         mem = r.get("memory", {})
-        mem_txt = " / ".join(_fmt_ratio(mem[i]["peak_over_output"]) if i in mem else "–" for i in IMPLS)
+        mem_txt = " / ".join(
+            _fmt_ratio(mem[i]["peak_over_output"]) if i in mem else "–" for i in IMPLS
+        )
         knn = r.get("knn", {})
-        floor_txt = (f"{_fmt_s(knn['floor_float64_seconds'])} / {_fmt_s(knn['floor_float32_seconds'])}"
-                     if "floor_float64_seconds" in knn else "–")
+        floor_txt = (
+            f"{_fmt_s(knn['floor_float64_seconds'])} / {_fmt_s(knn['floor_float32_seconds'])}"
+            if "floor_float64_seconds" in knn
+            else "–"
+        )
         ident = {True: "yes", False: "**NO**", None: "–"}[r.get("identical")]
         if r["errors"] or r["skipped"]:
-            ident += " (" + "; ".join([f"{k} error" for k in r["errors"] if not k.endswith("traceback")]
-                                      + [f"{k} skipped" for k in r["skipped"]]) + ")"
+            ident += (
+                " ("
+                + "; ".join(
+                    [f"{k} error" for k in r["errors"] if not k.endswith("traceback")]
+                    + [f"{k} skipped" for k in r["skipped"]]
+                )
+                + ")"
+            )
         name = r["sampler"] + (f" [{r['dataset']}]" if r["dataset"] != "synthetic" else "")
         lines.append(
             f"| {name} | {r['n']} | {r['d']} | {r['minority']:g} | {r['dtype']} | "
@@ -629,37 +698,66 @@ def write_results(results: dict, out_dir: Path, name: str) -> str:
 # CLI
 # --------------------------------------------------------------------------
 
-DEFAULTS = {"n": [1000, 10000, 100000, 1000000], "d": [2, 20, 100], "minority": [0.01, 0.1],
-            "repeats": 5, "tutorial_repeats": 200, "floor_budget": 0.3, "gemm_size": 2048}
-QUICK = {"n": [400, 2000], "d": [2, 10], "minority": [0.1], "repeats": 1, "tutorial_repeats": 5,
-         "floor_budget": 0.01, "gemm_size": 512}
+DEFAULTS = {
+    "n": [1000, 10000, 100000, 1000000],
+    "d": [2, 20, 100],
+    "minority": [0.01, 0.1],
+    "repeats": 5,
+    "tutorial_repeats": 200,
+    "floor_budget": 0.3,
+    "gemm_size": 2048,
+}
+QUICK = {
+    "n": [400, 2000],
+    "d": [2, 10],
+    "minority": [0.1],
+    "repeats": 1,
+    "tutorial_repeats": 5,
+    "floor_budget": 0.01,
+    "gemm_size": 512,
+}
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """Parse the command line; unset size options take DEFAULTS (or QUICK with --quick)."""
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    p = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.ArgumentDefaultsHelpFormatter
+    )
     p.add_argument("--samplers", nargs="+", choices=list(SAMPLERS), default=["smote"])
     p.add_argument("--n", nargs="+", type=lambda s: int(float(s)), help=f"default {DEFAULTS['n']}")
     p.add_argument("--d", nargs="+", type=int, help=f"default {DEFAULTS['d']}")
     p.add_argument("--minority", nargs="+", type=float, help=f"default {DEFAULTS['minority']}")
-    p.add_argument("--dtype", nargs="+", choices=["float64", "float32"], default=["float64", "float32"])
-    p.add_argument("--classes", type=int, default=2, help="number of classes (1 majority + rest minority)")
+    p.add_argument(
+        "--dtype", nargs="+", choices=["float64", "float32"], default=["float64", "float32"]
+    )
+    p.add_argument(
+        "--classes", type=int, default=2, help="number of classes (1 majority + rest minority)"
+    )
     p.add_argument("--repeats", type=int, help="timed calls per implementation (default 5)")
-    p.add_argument("--max-seconds-per-config", type=float, default=300.0,
-                   help="budget per implementation and config; fewer repeats / skip beyond it")
+    p.add_argument(
+        "--max-seconds-per-config",
+        type=float,
+        default=300.0,
+        help="budget per implementation and config; fewer repeats / skip beyond it",
+    )
     p.add_argument("--n-jobs", type=int, default=None, help="n_jobs passed to smote_fast")
     p.add_argument("--out-dir", type=Path, default=Path(__file__).resolve().parent / "results")
     p.add_argument("--name", default=None, help="output file stem (default bench-<UTC time>)")
     p.add_argument("--quick", action="store_true", help="tiny sizes, 1 repeat: smoke test")
-    p.add_argument("--tutorial", action="store_true", help="also run the 10 000-sample tutorial dataset")
+    p.add_argument(
+        "--tutorial", action="store_true", help="also run the 10 000-sample tutorial dataset"
+    )
     p.add_argument("--tutorial-repeats", type=int, help="repeats for --tutorial (default 200)")
     p.add_argument("--skip-imblearn", action="store_true", help="time only smote_fast")
     p.add_argument("--skip-smote-fast", action="store_true", help="time only imblearn")
     p.add_argument("--skip-memory", action="store_true", help="no tracemalloc memory call")
     p.add_argument("--skip-knn", action="store_true", help="no k-NN step / GEMM floor columns")
-    p.add_argument("--floor-budget", type=float, help="seconds per GEMM-floor measurement (default 0.3)")
-    p.add_argument("--strict", action="store_true", help="exit 1 also if any output is not identical")
+    p.add_argument(
+        "--floor-budget", type=float, help="seconds per GEMM-floor measurement (default 0.3)"
+    )
+    p.add_argument(
+        "--strict", action="store_true", help="exit 1 also if any output is not identical"
+    )
     args = p.parse_args(argv)
     base = QUICK if args.quick else DEFAULTS
     for key, val in base.items():
@@ -674,19 +772,31 @@ def main(argv: list[str] | None = None) -> int:
     """Run every requested configuration and write the report; exit 1 on any recorded error."""
     args = parse_args(argv)
     t_start = time.perf_counter()
-    impls = tuple(i for i in IMPLS if not (i == "imblearn" and args.skip_imblearn)
-                  and not (i == "smote_fast" and args.skip_smote_fast))
+    impls = tuple(
+        i
+        for i in IMPLS
+        if not (i == "imblearn" and args.skip_imblearn)
+        and not (i == "smote_fast" and args.skip_smote_fast)
+    )
     sf_version = None
     if "smote_fast" in impls:
         try:
             sf = importlib.import_module("smote_fast")
             sf_version = getattr(sf, "__version__", "unknown")
         except ImportError as exc:
-            print(f"error: cannot import smote_fast ({exc}); use --skip-smote-fast", file=sys.stderr)
+            print(
+                f"error: cannot import smote_fast ({exc}); use --skip-smote-fast", file=sys.stderr
+            )
             return 2
-    opts = RunOptions(impls=impls, repeats=args.repeats, max_seconds=args.max_seconds_per_config,
-                      n_jobs=args.n_jobs, floor_budget=args.floor_budget,
-                      memory=not args.skip_memory, knn=not args.skip_knn)
+    opts = RunOptions(
+        impls=impls,
+        repeats=args.repeats,
+        max_seconds=args.max_seconds_per_config,
+        n_jobs=args.n_jobs,
+        floor_budget=args.floor_budget,
+        memory=not args.skip_memory,
+        knn=not args.skip_knn,
+    )
     name = args.name or "bench-" + _dt.datetime.now(_dt.timezone.utc).strftime("%Y%m%d-%H%M%S")
     results: dict[str, Any] = {
         "environment": environment(sf_version),
@@ -701,34 +811,63 @@ def main(argv: list[str] | None = None) -> int:
         results["wall_seconds"] = time.perf_counter() - t_start
         write_results(results, args.out_dir, name)
         med = rec["median"]
-        print(f"[{results['wall_seconds']:7.1f}s] {rec['sampler']:11s} n={rec['n']:<8d} d={rec['d']:<4d} "
-              f"min={rec['minority']:<5g} {rec['dtype']:7s} sf={_fmt_s(med.get('smote_fast'))} "
-              f"imb={_fmt_s(med.get('imblearn'))} x{_fmt_ratio(rec.get('speedup'))} "
-              f"identical={rec.get('identical')} r={rec.get('repeats')}"
-              + (f" errors={[k for k in rec['errors'] if not k.endswith('traceback')]}" if rec["errors"] else ""),
-              file=sys.stderr, flush=True)
+        print(
+            f"[{results['wall_seconds']:7.1f}s] {rec['sampler']:11s} n={rec['n']:<8d} d={rec['d']:<4d} "
+            f"min={rec['minority']:<5g} {rec['dtype']:7s} sf={_fmt_s(med.get('smote_fast'))} "
+            f"imb={_fmt_s(med.get('imblearn'))} x{_fmt_ratio(rec.get('speedup'))} "
+            f"identical={rec.get('identical')} r={rec.get('repeats')}"
+            + (
+                f" errors={[k for k in rec['errors'] if not k.endswith('traceback')]}"
+                if rec["errors"]
+                else ""
+            ),
+            file=sys.stderr,
+            flush=True,
+        )
 
     for sampler in args.samplers:
         for d in args.d:
             for minority in args.minority:
                 for dtype in args.dtype:
                     for n in sorted(args.n):  # ascending, so larger n can be predicted
-                        meta = {"dataset": "synthetic", "n": n, "d": d, "minority": minority,
-                                "dtype": dtype, "classes": args.classes}
+                        meta = {
+                            "dataset": "synthetic",
+                            "n": n,
+                            "d": d,
+                            "minority": minority,
+                            "dtype": dtype,
+                            "classes": args.classes,
+                        }
                         try:
                             X, y = make_data(n, d, minority, args.classes, dtype)
-                            rec = run_config(sampler, X, y, meta, opts, args.repeats, history, floor_cache)
-                        except Exception as exc:  # noqa: BLE001
-                            rec = {"sampler": sampler, **meta, "errors": {"data": repr(exc)}, "skipped": {},
-                                   "median": {}, "identical": None}
+                            rec = run_config(
+                                sampler, X, y, meta, opts, args.repeats, history, floor_cache
+                            )
+                        except Exception as exc:  # record it and go on
+                            rec = {
+                                "sampler": sampler,
+                                **meta,
+                                "errors": {"data": repr(exc)},
+                                "skipped": {},
+                                "median": {},
+                                "identical": None,
+                            }
                         finally:
                             X = y = None
                         record(rec)
         if args.tutorial:
             X, y = make_tutorial_data()
-            meta = {"dataset": "tutorial", "n": int(X.shape[0]), "d": int(X.shape[1]),
-                    "minority": float(np.mean(y == 1)), "dtype": str(X.dtype), "classes": 2}
-            record(run_config(sampler, X, y, meta, opts, args.tutorial_repeats, history, floor_cache))
+            meta = {
+                "dataset": "tutorial",
+                "n": int(X.shape[0]),
+                "d": int(X.shape[1]),
+                "minority": float(np.mean(y == 1)),
+                "dtype": str(X.dtype),
+                "classes": 2,
+            }
+            record(
+                run_config(sampler, X, y, meta, opts, args.tutorial_repeats, history, floor_cache)
+            )
 
     results["wall_seconds"] = time.perf_counter() - t_start
     md = write_results(results, args.out_dir, name)

@@ -5,4 +5,17 @@ same output as imbalanced-learn's, plus an ``n_jobs`` thread count that never
 changes results.
 """
 
+from ._neighbors import ExactNearestNeighbors
+from ._smote import SMOTE
+
 __version__ = "0.1.0"
+__all__ = ["SMOTE", "ExactNearestNeighbors", "show_config", "__version__"]
+
+
+def show_config():
+    """Print how the compiled kernels were built (OpenMP) and the thread count."""
+    from ._openmp_helpers import omp_max_threads, openmp_enabled
+
+    print(f"smote_fast {__version__}")
+    print(f"  OpenMP: {'enabled' if openmp_enabled() else 'disabled (serial build)'}")
+    print(f"  threads available (n_jobs=None): {omp_max_threads()}")

@@ -113,3 +113,17 @@ def csr_synthetic_rows(const data_t[::1] data, const index_t[::1] indices,
                     written = written + 1
             if counting:
                 row_nnz[i] = written
+
+
+def resolve_pairs(const int64_t[::1] flat, const intp_t[:, ::1] neighbors,
+                  const intp_t[::1] base_rows, const intp_t[::1] neighbor_rows,
+                  intp_t[::1] out_base, intp_t[::1] out_neighbor):
+    """Turn imbalanced-learn's drawn flat indices into the table of neighbours
+    (row ``flat // k``, column ``flat % k``) into rows of the full data set:
+    ``base_rows`` maps table rows, ``neighbor_rows`` maps neighbour indices."""
+    cdef intp_t n = flat.shape[0], k = neighbors.shape[1], i, row
+    with nogil:
+        for i in range(n):
+            row = flat[i] // k
+            out_base[i] = base_rows[row]
+            out_neighbor[i] = neighbor_rows[neighbors[row, flat[i] - row * k]]

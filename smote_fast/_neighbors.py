@@ -10,11 +10,14 @@ row excluded by index. Paths differ only in speed:
   rows it cannot certify redone in float64 and, failing that, directly.
 """
 
+import copy
+import numbers
+
 import numpy as np
 from scipy import sparse
 
 from . import _knn
-from ._validation import resolve_n_threads
+from ._validation import resolve_n_threads, threads_for_work
 
 # Below this many features direct differences beat a GEMM (measured: see
 # benchmarks/); above it the GEMM path wins by a growing factor.
@@ -60,8 +63,9 @@ def kneighbors(query, reference, n_neighbors, *, query_in_reference=None, n_jobs
     indices : ndarray of shape (n_query, n_neighbors), dtype intp
     sq_distances : ndarray of float64, only with ``return_distance``
     """
-    n_threads = resolve_n_threads(n_jobs)
     n_query, n_reference = query.shape[0], reference.shape[0]
+    n_threads = threads_for_work(resolve_n_threads(n_jobs),
+                                 n_query * n_reference * query.shape[1])
     if query_in_reference is None:
         query_in_reference = np.full(n_query, -1, dtype=np.intp)
     else:
@@ -160,3 +164,158 @@ class _blas_limited_to_one_thread:
         if self._limits is not None:
             self._limits.restore_original_limits()
         return False
+
+
+def kernel_ready(X):
+    """X in a dtype the kernels take (float32 or float64), without copying when it
+    already is: float16 widens exactly to float32, integers and bool to float64."""
+    if X.dtype in (np.float32, np.float64):
+        return X
+    target = np.float32 if X.dtype == np.float16 else np.float64
+    return X.astype(target)
+
+
+class ExactNearestNeighbors:
+    """Exact nearest neighbours under the Euclidean distance.
+
+    Neighbours are ordered by (distance, row index), so results are reproducible
+    on tied data and never depend on the number of threads. It is what the
+    samplers build from an integer ``k_neighbors``/``m_neighbors``/``n_neighbors``
+    (exposed as ``nn_k_``, ``nn_m_``, ``nn_``), with scikit-learn's
+    ``NearestNeighbors`` interface.
+
+    Parameters
+    ----------
+    n_neighbors : int, default=5
+        Number of neighbours returned by ``kneighbors`` for explicit queries.
+    n_jobs : int or None, default=None
+        Threads (None: as many as OpenMP allows). Never changes results.
+
+    Attributes
+    ----------
+    n_samples_fit_ : int
+        Number of rows fitted.
+    n_features_in_ : int
+        Number of features fitted.
+    """
+
+    def __init__(self, n_neighbors=5, *, n_jobs=None):
+        self.n_neighbors = n_neighbors
+        self.n_jobs = n_jobs
+
+    def get_params(self, deep=True):
+        return {"n_jobs": self.n_jobs, "n_neighbors": self.n_neighbors}
+
+    def set_params(self, **params):
+        for key, value in params.items():
+            if key not in ("n_jobs", "n_neighbors"):
+                raise ValueError(f"Invalid parameter {key!r} for estimator {self}. "
+                                 "Valid parameters are: ['n_jobs', 'n_neighbors'].")
+            setattr(self, key, value)
+        return self
+
+    def __repr__(self):
+        changed = [f"n_neighbors={self.n_neighbors!r}"] if self.n_neighbors != 5 else []
+        if self.n_jobs is not None:
+            changed.append(f"n_jobs={self.n_jobs!r}")
+        return f"ExactNearestNeighbors({', '.join(changed)})"
+
+    def fit(self, X, y=None):
+        """Store the reference rows (validated; not copied when already usable)."""
+        from ._validation import check_X
+
+        self._fit_rows(check_X(X, type(self).__name__))
+        return self
+
+    def _fit_rows(self, X):
+        self._fit_X = kernel_ready(X)
+        self.n_samples_fit_, self.n_features_in_ = X.shape
+        return self
+
+    def kneighbors(self, X=None, n_neighbors=None, return_distance=True):
+        """Neighbours of the rows of ``X`` among the fitted rows; with ``X=None``,
+        of every fitted row, excluding the row itself (by index).
+
+        Returns
+        -------
+        distances : ndarray of shape (n_queries, n_neighbors), only with
+            ``return_distance``
+        indices : ndarray of shape (n_queries, n_neighbors)
+        """
+        from ._validation import check_X
+
+        if not hasattr(self, "_fit_X"):
+            raise AttributeError("This ExactNearestNeighbors instance is not fitted yet.")
+        k = self.n_neighbors if n_neighbors is None else n_neighbors
+        if X is None:
+            query, exclude = self._fit_X, np.arange(self.n_samples_fit_)
+            if k >= self.n_samples_fit_:
+                raise ValueError(
+                    f"Expected n_neighbors < n_samples_fit, but n_neighbors = {k}, "
+                    f"n_samples_fit = {self.n_samples_fit_}, n_samples = {query.shape[0]}")
+        else:
+            query, exclude = kernel_ready(check_X(X, type(self).__name__)), None
+            self._check_enough(k, query.shape[0])
+        indices, sq_dist = self._search(query, k, exclude)
+        return (np.sqrt(sq_dist), indices) if return_distance else indices
+
+    def kneighbors_graph(self, X=None, n_neighbors=None, mode="connectivity"):
+        """Sparse (n_queries, n_samples_fit) graph of the neighbours: ones
+        (``mode='connectivity'``) or distances (``mode='distance'``)."""
+        distances, indices = self.kneighbors(X, n_neighbors, return_distance=True)
+        n_queries, k = indices.shape
+        values = np.ones(indices.size) if mode == "connectivity" else distances.ravel()
+        return sparse.csr_matrix(
+            (values, indices.ravel(), np.arange(0, n_queries * k + 1, k)),
+            shape=(n_queries, self.n_samples_fit_))
+
+    def _check_enough(self, k, n_queries):
+        if k > self.n_samples_fit_:
+            raise ValueError(
+                f"Expected n_neighbors <= n_samples_fit, but n_neighbors = {k}, "
+                f"n_samples_fit = {self.n_samples_fit_}, n_samples = {n_queries}")
+
+    def _search(self, query, k, exclude):
+        query = query.astype(self._fit_X.dtype, copy=False)
+        return kneighbors(query, self._fit_X, k, query_in_reference=exclude,
+                          n_jobs=self.n_jobs, return_distance=True)
+
+    def _neighbors_of_own_rows(self, rows):
+        """The ``n_neighbors - 1`` nearest fitted rows of fitted rows ``rows``
+        (None: all), each excluding itself: what imbalanced-learn obtains by
+        querying those rows and dropping column 0, minus its tie ambiguity."""
+        n_queries = self.n_samples_fit_ if rows is None else len(rows)
+        self._check_enough(self.n_neighbors, n_queries)
+        if rows is None:
+            query, exclude = self._fit_X, np.arange(self.n_samples_fit_)
+        else:
+            query, exclude = self._fit_X[rows], rows
+        return self._search(query, self.n_neighbors - 1, exclude)[0]
+
+
+def make_neighbors_estimator(param, n_jobs):
+    """imbalanced-learn's ``check_neighbors_object(..., additional_neighbor=1)``:
+    an int k gives an exact k+1 neighbours estimator, an object is cloned."""
+    if isinstance(param, numbers.Integral):
+        return ExactNearestNeighbors(n_neighbors=int(param) + 1, n_jobs=n_jobs)
+    try:
+        from sklearn.base import clone
+    except ImportError:  # scikit-learn is optional: clone by parameters
+        return type(param)(**{key: copy.deepcopy(value)
+                              for key, value in param.get_params(deep=False).items()})
+    return clone(param)
+
+
+def neighbors_within(estimator, X_fit, query_rows=None):
+    """Fit ``estimator`` on ``X_fit`` and return, for rows ``query_rows`` of it (all
+    when None), their neighbours in ``X_fit`` other than themselves.
+
+    An ExactNearestNeighbors excludes each query's own row by index. Any other
+    object follows imbalanced-learn exactly: it is queried with those rows and
+    column 0 of the answer is dropped.
+    """
+    if isinstance(estimator, ExactNearestNeighbors):
+        return estimator._fit_rows(X_fit)._neighbors_of_own_rows(query_rows)
+    estimator.fit(X_fit)
+    query = X_fit if query_rows is None else X_fit[query_rows]
+    return np.asarray(estimator.kneighbors(query, return_distance=False))[:, 1:]
