@@ -8,7 +8,10 @@ output once, copies the original rows in and lets the interpolation kernel write
 the synthetic rows in place, then restores the caller's containers.
 """
 
+import importlib.abc
+import importlib.util
 import inspect
+import sys
 from collections import namedtuple
 
 import numpy as np
@@ -112,7 +115,12 @@ def _encode_labels(y):
     return classes, codes.astype(np.intp, copy=False).reshape(-1), counts
 
 
-class BaseOverSampler:
+class _ProtocolRoot:
+    """Root of the samplers, so that scikit-learn's BaseEstimator can be added
+    as a second base once scikit-learn is loaded (see ``_adopt_base_estimator``)."""
+
+
+class BaseOverSampler(_ProtocolRoot):
     """Base class of the smote_fast over-samplers (not for direct use).
 
     Provides scikit-learn's estimator protocol without depending on it:
@@ -424,3 +432,47 @@ class _Containers:
         if self.x_kind == "DataFrame" and self.y_kind in ("Series", "DataFrame"):
             y.index = X.index
         return X, y
+
+
+def _adopt_base_estimator():
+    """Make the samplers subclasses of scikit-learn's BaseEstimator.
+
+    Tools that discover estimators by ``issubclass(cls, BaseEstimator)`` (e.g.
+    imbalanced-learn's common tests) then see them, and metadata routing works.
+    Our protocol methods come first in the MRO, so behaviour is unchanged.
+    """
+    estimator = sys.modules["sklearn.base"].BaseEstimator
+    if not issubclass(BaseOverSampler, estimator):
+        BaseOverSampler.__bases__ = (_ProtocolRoot, estimator)
+
+
+class _SklearnBaseWatcher(importlib.abc.MetaPathFinder):
+    """Runs ``_adopt_base_estimator`` right after ``sklearn.base`` is imported,
+    so that importing smote_fast never imports scikit-learn itself."""
+
+    def find_spec(self, fullname, path, target=None):
+        if fullname != "sklearn.base":
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(fullname)
+        if spec is not None and spec.loader is not None:
+            spec.loader = _AdoptingLoader(spec.loader)
+        return spec
+
+
+class _AdoptingLoader(importlib.abc.Loader):
+    def __init__(self, loader):
+        self._loader = loader
+
+    def create_module(self, spec):
+        return self._loader.create_module(spec)
+
+    def exec_module(self, module):
+        self._loader.exec_module(module)
+        _adopt_base_estimator()
+
+
+if "sklearn.base" in sys.modules:
+    _adopt_base_estimator()
+else:
+    sys.meta_path.insert(0, _SklearnBaseWatcher())

@@ -318,4 +318,5 @@ def neighbors_within(estimator, X_fit, query_rows=None):
         return estimator._fit_rows(X_fit)._neighbors_of_own_rows(query_rows)
     estimator.fit(X_fit)
     query = X_fit if query_rows is None else X_fit[query_rows]
-    return np.asarray(estimator.kneighbors(query, return_distance=False))[:, 1:]
+    neighbors = np.asarray(estimator.kneighbors(query, return_distance=False))[:, 1:]
+    return np.ascontiguousarray(neighbors, dtype=np.intp)

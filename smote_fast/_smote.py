@@ -35,8 +35,7 @@ class BaseSMOTE(BaseOverSampler):
         steps = random_state.random_sample(n_samples)
         base = np.empty(n_samples, dtype=np.intp)
         neighbor = np.empty(n_samples, dtype=np.intp)
-        resolve_pairs(flat.astype(np.int64, copy=False), neighbors.astype(np.intp, copy=False),
-                      base_rows, neighbor_rows, base, neighbor)
+        resolve_pairs(flat.astype(np.int64, copy=False), neighbors, base_rows, neighbor_rows, base, neighbor)
         return SyntheticBlock(label, base, neighbor, steps, None)
 
 

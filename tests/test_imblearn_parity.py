@@ -400,7 +400,7 @@ def test_parity_label_dtypes(variant, label_kind, global_random_seed, smote_fast
         "str": np.array(["cat", "ant", "bee"]),
         "object": np.array(["cat", "ant", "bee"], dtype=object),
         "bool": np.array([True, False]),
-        "float": np.array([2.5, -1.0, 0.5]),
+        "float": np.array([2.0, -1.0, 0.0]),
         "int8": np.array([5, -2, 9], dtype=np.int8),
         "uint8": np.array([200, 3, 9], dtype=np.uint8),
     }[label_kind][y]
