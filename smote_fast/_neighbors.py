@@ -320,3 +320,53 @@ def neighbors_within(estimator, X_fit, query_rows=None):
     query = X_fit if query_rows is None else X_fit[query_rows]
     neighbors = np.asarray(estimator.kneighbors(query, return_distance=False))[:, 1:]
     return np.ascontiguousarray(neighbors, dtype=np.intp)
+
+
+class OtherClassNeighbors:
+    """How many of a row's m nearest neighbours among *all* rows of X carry
+    another label: the quantity behind the danger/noise rules of
+    Borderline-SMOTE and SVM-SMOTE and ADASYN's ratios.
+
+    With an ExactNearestNeighbors, one search over the rows of every class to
+    process serves them all (an exact result does not depend on the batch).
+    Any other neighbours object is fitted once on X (fitting is deterministic)
+    and queried per call with exactly the rows imbalanced-learn queries.
+
+    Parameters
+    ----------
+    estimator : neighbours object
+        Its ``n_neighbors`` counts the row itself: m = n_neighbors - 1.
+    data : ResampleData
+    rows_to_search : array of int
+        Every row that ``counts`` will be asked about (exact estimator only).
+    """
+
+    def __init__(self, estimator, data, rows_to_search):
+        self.estimator = estimator
+        self.data = data
+        self.m = estimator.n_neighbors - 1
+        self._exact = isinstance(estimator, ExactNearestNeighbors)
+        if self._exact:
+            rows = np.unique(rows_to_search)
+            estimator._fit_rows(data.kernel_X)
+            self._neighbors = estimator._neighbors_of_own_rows(rows)
+            self._position = np.full(data.X.shape[0], -1, dtype=np.intp)
+            self._position[rows] = np.arange(rows.size)
+        else:
+            estimator.fit(data.X)
+
+    def neighbors(self, rows):
+        """The m neighbours (rows of X) of each of ``rows``, themselves excluded."""
+        if self._exact:
+            return self._neighbors[self._position[rows]]
+        answer = self.estimator.kneighbors(self.data.X[rows], return_distance=False)
+        return np.ascontiguousarray(np.asarray(answer)[:, 1:], dtype=np.intp)
+
+    def counts(self, rows, label):
+        """Number of neighbours of each of ``rows`` whose label is not ``label``."""
+        from ._borderline import count_other_class
+
+        neighbors = self.neighbors(rows)
+        counts = np.empty(len(rows), dtype=np.intp)
+        count_other_class(neighbors, self.data.codes, self.data.code_of(label), counts, 1)
+        return counts

@@ -103,7 +103,7 @@ class SMOTE(BaseSMOTE):
             if n_samples == 0:
                 continue
             class_rows = data.rows_of(label)
-            X_class = data.kernel_X[class_rows]
+            X_class = data.X[class_rows]
             neighbors = neighbors_within(self.nn_k_, X_class)
             blocks.append(self._draw_block(label, n_samples, neighbors, class_rows,
                                            class_rows))
