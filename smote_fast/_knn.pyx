@@ -71,9 +71,9 @@ cdef void direct_row(const data_t* query_row, const data_t* reference,
         if j == self_index:
             continue
         dist = exact_sqdist(query_row, reference + j * n_features, n_features)
-        # References arrive in increasing index, so an equal distance never
-        # displaces the root: (distance, index) order is kept with a strict test.
-        if dist < keys[0]:
+        # References arrive in increasing index, so an equal distance displaces
+        # the root only while the heap still holds empty slots (NO_INDEX).
+        if dist < keys[0] or (dist == keys[0] and j < idx[0]):
             heap_replace_root(keys, idx, k, dist, j)
     sort_pairs(keys, idx, k)
 
@@ -338,6 +338,6 @@ def knn_csr_direct(const data_t[::1] query_data, const index_t[::1] query_indice
                     query_indptr[i + 1] - query_indptr[i],
                     &ref_data[0] + ref_indptr[j], &ref_indices[0] + ref_indptr[j],
                     ref_indptr[j + 1] - ref_indptr[j])
-                if dist < keys[0]:
+                if dist < keys[0] or (dist == keys[0] and j < idx[0]):
                     heap_replace_root(keys, idx, k, dist, j)
             sort_pairs(keys, idx, k)

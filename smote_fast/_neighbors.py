@@ -72,6 +72,7 @@ def kneighbors(query, reference, n_neighbors, *, query_in_reference=None, n_jobs
         query_in_reference = np.ascontiguousarray(query_in_reference, dtype=np.intp)
     indices = np.empty((n_query, n_neighbors), dtype=np.intp)
     distances = np.empty((n_query, n_neighbors), dtype=np.float64)
+    query, reference, distance_scale = _power_of_two_rescaled(query, reference)
     if sparse.issparse(query):
         _knn.knn_csr_direct(query.data, query.indices, query.indptr, reference.data,
                             reference.indices, reference.indptr, query_in_reference,
@@ -84,8 +85,33 @@ def kneighbors(query, reference, n_neighbors, *, query_in_reference=None, n_jobs
         _gemm_with_fallbacks(query, reference, query_in_reference, indices, distances,
                              n_threads, chunk_size or QUERY_CHUNK)
     if return_distance:
-        return indices, distances
+        return indices, distances * distance_scale
     return indices
+
+
+def _power_of_two_rescaled(query, reference):
+    """Rescale float64 data whose squared differences would overflow or underflow
+    float64 by an exact power of two: every distance scales exactly, so the order
+    is the one of exact arithmetic. Returns the inputs and the distance factor to
+    undo it. (float32 data cannot overflow float64 squares.)"""
+    if query.dtype != np.float64:
+        return query, reference, 1.0
+    values = [m.data if sparse.issparse(m) else m for m in (query, reference)]
+    # max and -min: no temporary the size of the data, unlike abs().max()
+    magnitude = max((max(float(v.max()), -float(v.min())) for v in values if v.size),
+                    default=0.0)
+    if magnitude == 0.0 or 1e-100 < magnitude < 1e100:
+        return query, reference, 1.0
+    factor = np.ldexp(1.0, -int(np.frexp(magnitude)[1]))
+    rescaled = []
+    for m in (query, reference):
+        if sparse.issparse(m):
+            m = m.copy()
+            m.data *= factor
+        else:
+            m = m * factor
+        rescaled.append(m)
+    return rescaled[0], rescaled[1], 1.0 / (factor * factor)
 
 
 def _gemm_with_fallbacks(query, reference, query_in_reference, indices, distances,

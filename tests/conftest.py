@@ -41,6 +41,10 @@ def _seeds():
     return _parse_seeds(os.environ.get(SEED_ENV_VAR, "0"))
 
 
+def pytest_configure(config):
+    _seeds()  # a malformed SMOTE_FAST_TEST_SEED is a usage error, before collection
+
+
 def pytest_report_header(config):
     seeds = _seeds()
     shown = f"{seeds[0]}-{seeds[-1]}" if len(seeds) > 3 else ",".join(map(str, seeds))

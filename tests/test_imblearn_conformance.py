@@ -132,11 +132,15 @@ def _parse_summary(output):
     for line in output.splitlines():
         if line.startswith("swap_plugin: swapped "):
             text = line[len("swapped ") + len("swap_plugin: ") :]
-            swapped = {} if text.startswith("none") else dict(
-                entry.split("=", 1) for entry in text.split(", ")
+            swapped = (
+                {}
+                if text.startswith("none")
+                else dict(entry.split("=", 1) for entry in text.split(", "))
             )
         stripped = line.strip("= ")
-        if re.search(r"\bin [\d.]+s\b", stripped) and re.match(r"^(no tests ran|\d+ \w+)", stripped):
+        if re.search(r"\bin [\d.]+s\b", stripped) and re.match(
+            r"^(no tests ran|\d+ \w+)", stripped
+        ):
             counts = {
                 word.rstrip("s") if word in ("errors", "warnings") else word: int(n)
                 for n, word in re.findall(r"(\d+) (\w+)", stripped.split(" in ")[0])
@@ -180,9 +184,7 @@ def conformance_run(tmp_path_factory):
         "--import-mode=importlib", "-p", "no:cacheprovider", "--rootdir", str(root),
         f"--junitxml={junit}", "-rfE", "--tb=short", *files,
     ]  # fmt: skip
-    proc = subprocess.run(
-        cmd, cwd=root, env=env, capture_output=True, text=True, timeout=TIMEOUT_S
-    )
+    proc = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True, timeout=TIMEOUT_S)
     output = proc.stdout + "\n" + proc.stderr
     (root / "output.txt").write_text(output)
     if not junit.exists():

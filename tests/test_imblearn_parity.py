@@ -105,8 +105,10 @@ def make_strategy(form, y, rng):
         low = counts.min() / n_max
         return float(np.round(low + (1 - low) * rng.uniform(0.3, 0.9), 3))
     if form == "dict":
-        minority_labels = [lab for lab, c in zip(labels, counts) if c < n_max]
-        chosen = rng.choice(len(minority_labels), rng.randint(1, len(minority_labels) + 1), replace=False)
+        minority_labels = [lab for lab, c in zip(labels, counts, strict=True) if c < n_max]
+        chosen = rng.choice(
+            len(minority_labels), rng.randint(1, len(minority_labels) + 1), replace=False
+        )
         return {minority_labels[i].item(): int(n_max + rng.randint(0, 30)) for i in sorted(chosen)}
     if form == "callable":
         return partial(extra_per_class, extra=int(rng.randint(0, 20)))
@@ -246,8 +248,18 @@ def _run(cls, params, X, y, n_calls, global_seed):
     return outputs, sampler, state
 
 
-def assert_parity(variant, smote_fast_class, make_params, X, y, *, n_calls=1,
-                  global_seed=0, sf_extra=None, expect_success=True):
+def assert_parity(
+    variant,
+    smote_fast_class,
+    make_params,
+    X,
+    y,
+    *,
+    n_calls=1,
+    global_seed=0,
+    sf_extra=None,
+    expect_success=True,
+):
     """Run imbalanced-learn and smote_fast on the same input and compare everything.
 
     ``make_params()`` must return fresh parameter objects (random states, neighbour
@@ -272,12 +284,12 @@ def assert_parity(variant, smote_fast_class, make_params, X, y, *, n_calls=1,
         return None
     if isinstance(sf_out, Exception):
         raise AssertionError(f"smote_fast raised, imbalanced-learn did not: {sf_out!r}") from sf_out
-    for call, ((X_sf, y_sf), (X_im, y_im)) in enumerate(zip(sf_out, im_out)):
+    for call, ((X_sf, y_sf), (X_im, y_im)) in enumerate(zip(sf_out, im_out, strict=True)):
         assert_same_array_like(X_sf, X_im, f"X_res (call {call})")
         assert_same_array_like(y_sf, y_im, f"y_res (call {call})")
     assert_same_fitted_attributes(sf, im)
     if im_state is not None:
-        for a, b in zip(sf_state, im_state):
+        for a, b in zip(sf_state, im_state, strict=True):
             if isinstance(b, np.ndarray):
                 np.testing.assert_array_equal(a, b, err_msg="random state consumed differently")
             else:
@@ -325,25 +337,45 @@ def test_parity_random_configurations(variant, case, global_random_seed, smote_f
     def make_params():
         params = {"sampling_strategy": strategy, K_PARAM.get(variant, "k_neighbors"): k}
         params["random_state"] = {
-            "int": seed, "RandomState": np.random.RandomState(seed), "None": None
+            "int": seed,
+            "RandomState": np.random.RandomState(seed),
+            "None": None,
         }[rs_kind]
         if variant in HAS_M:
             params["m_neighbors"] = m
         return params
 
     n_jobs = [None, 1, 2][rng.randint(3)]
-    assert_parity(variant, smote_fast_class, make_params, X_in, y_in,
-                  global_seed=seed, sf_extra={"n_jobs": n_jobs})
+    assert_parity(
+        variant,
+        smote_fast_class,
+        make_params,
+        X_in,
+        y_in,
+        global_seed=seed,
+        sf_extra={"n_jobs": n_jobs},
+    )
 
 
 @pytest.mark.parametrize("n_classes", [2, 3])
 @pytest.mark.parametrize(
-    "form", ["auto", "not majority", "minority", "not minority", "all", "float", "dict",
-             "ordered_dict", "callable"],
+    "form",
+    [
+        "auto",
+        "not majority",
+        "minority",
+        "not minority",
+        "all",
+        "float",
+        "dict",
+        "ordered_dict",
+        "callable",
+    ],
 )
 @pytest.mark.parametrize("variant", ALL_VARIANTS)
-def test_parity_sampling_strategy_forms(variant, form, n_classes, global_random_seed,
-                                        smote_fast_class):
+def test_parity_sampling_strategy_forms(
+    variant, form, n_classes, global_random_seed, smote_fast_class
+):
     if form == "float" and n_classes != 2:
         pytest.skip("a float strategy is for binary targets only")
     rng = np.random.RandomState([global_random_seed, n_classes, 7])
@@ -365,8 +397,21 @@ def test_parity_sampling_strategy_forms(variant, form, n_classes, global_random_
 
 @pytest.mark.parametrize(
     "container",
-    ["ndarray", "list", "csr_matrix", "csc_matrix", "csr_array", "csc_array", "sparse_zeros",
-     "dataframe", "dataframe_mixed", "dataframe_category", "fortran", "strided", "readonly"],
+    [
+        "ndarray",
+        "list",
+        "csr_matrix",
+        "csc_matrix",
+        "csr_array",
+        "csc_array",
+        "sparse_zeros",
+        "dataframe",
+        "dataframe_mixed",
+        "dataframe_category",
+        "fortran",
+        "strided",
+        "readonly",
+    ],
 )
 @pytest.mark.parametrize("variant", ALL_VARIANTS)
 def test_parity_containers(variant, container, global_random_seed, smote_fast_class):
@@ -426,8 +471,7 @@ def test_parity_random_state_kinds(variant, rs_kind, global_random_seed, smote_f
             }[rs_kind]
         }
 
-    out = assert_parity(variant, smote_fast_class, make_params, X, y, n_calls=2,
-                        global_seed=seed)
+    out = assert_parity(variant, smote_fast_class, make_params, X, y, n_calls=2, global_seed=seed)
     repeated = np.array_equal(out[0][0], out[1][0])
     assert repeated == (rs_kind in ("int", "numpy_int")), "test assumption about imblearn"
 
@@ -440,7 +484,8 @@ def neighbour_objects(variant, k=5, m=10, **nn_params):
 
 
 @pytest.mark.parametrize(
-    "nn_params", [{}, {"algorithm": "brute"}, {"algorithm": "kd_tree"}, {"metric": "manhattan"}],
+    "nn_params",
+    [{}, {"algorithm": "brute"}, {"algorithm": "kd_tree"}, {"metric": "manhattan"}],
     ids=["auto", "brute", "kd_tree", "manhattan"],
 )
 @pytest.mark.parametrize("variant", ALL_VARIANTS)
@@ -456,8 +501,7 @@ def test_parity_neighbours_object(variant, nn_params, global_random_seed, smote_
 
 @pytest.mark.parametrize("data", ["duplicates", "grid"])
 @pytest.mark.parametrize("variant", ALL_VARIANTS)
-def test_parity_neighbours_object_on_tied_data(variant, data, global_random_seed,
-                                               smote_fast_class):
+def test_parity_neighbours_object_on_tied_data(variant, data, global_random_seed, smote_fast_class):
     """Tied data: only imbalanced-learn's own path (a neighbours object) gives its output."""
     rng = np.random.RandomState([global_random_seed, 29])
     if data == "duplicates":
@@ -501,7 +545,10 @@ def test_borderline2_sparse_matrix_is_fixed(fmt, global_random_seed, smote_fast_
     )
     expected_format = "csc" if fmt == "csc_matrix" else "csr"
     X_im, y_im = _dense_equivalent(
-        "Borderline2", smote_fast_class, getattr(sparse, f"{expected_format}_array")(X), y,
+        "Borderline2",
+        smote_fast_class,
+        getattr(sparse, f"{expected_format}_array")(X),
+        y,
         random_state=0,
     )
     assert isinstance(X_sf, sparse.spmatrix) and X_sf.format == expected_format
@@ -526,8 +573,9 @@ def test_integer_X_differences_do_not_wrap(variant, dtype, global_random_seed, s
             break
     sf_cls, _, fixed = sampler_classes(variant, smote_fast_class)
     X_sf, y_sf = sf_cls(**fixed, random_state=0).fit_resample(X, y)
-    X_64, y_im = _dense_equivalent(variant, smote_fast_class, X.astype(np.float64), y,
-                                   random_state=0)
+    X_64, y_im = _dense_equivalent(
+        variant, smote_fast_class, X.astype(np.float64), y, random_state=0
+    )
     expected = X_64.astype(dtype)  # truncation toward zero; all values in range
     assert np.all((X_64 >= info.min) & (X_64 <= info.max))
     assert_same_array_like(X_sf, expected, "X_res")
@@ -545,8 +593,9 @@ def test_any_mapping_is_a_strategy(variant, global_random_seed, smote_fast_class
     sf_cls, _, fixed = sampler_classes(variant, smote_fast_class)
     sampler = sf_cls(**fixed, random_state=0, sampling_strategy=types.MappingProxyType(strategy))
     X_sf, y_sf = sampler.fit_resample(X, y)
-    X_im, y_im = _dense_equivalent(variant, smote_fast_class, X, y, random_state=0,
-                                   sampling_strategy=strategy)
+    X_im, y_im = _dense_equivalent(
+        variant, smote_fast_class, X, y, random_state=0, sampling_strategy=strategy
+    )
     assert_same_array_like(X_sf, X_im, "X_res")
     assert_same_array_like(y_sf, y_im, "y_res")
 

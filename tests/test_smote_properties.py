@@ -21,10 +21,16 @@ from hypothesis import strategies as st
 from scipy import sparse
 
 SAMPLER_NAMES = ("SMOTE", "BorderlineSMOTE", "SVMSMOTE", "ADASYN")
-K_PARAM = {"SMOTE": "k_neighbors", "BorderlineSMOTE": "k_neighbors",
-           "SVMSMOTE": "k_neighbors", "ADASYN": "n_neighbors"}
+K_PARAM = {
+    "SMOTE": "k_neighbors",
+    "BorderlineSMOTE": "k_neighbors",
+    "SVMSMOTE": "k_neighbors",
+    "ADASYN": "n_neighbors",
+}
 HYPOTHESIS = settings(
-    max_examples=40, deadline=None, database=None,
+    max_examples=40,
+    deadline=None,
+    database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 
@@ -57,8 +63,17 @@ def class_knn(X_class, k):
     return brute_knn(X_class, X_class, k, exclude=np.arange(len(X_class)))[0]
 
 
-def assert_on_segments(synthetic, bases, neighbour_data, neighbour_idx, t_low=0.0,
-                       t_high=1.0, rtol=1e-9, t_high_other=None, other_mask=None):
+def assert_on_segments(
+    synthetic,
+    bases,
+    neighbour_data,
+    neighbour_idx,
+    t_low=0.0,
+    t_high=1.0,
+    rtol=1e-9,
+    t_high_other=None,
+    other_mask=None,
+):
     """Each synthetic row s must equal x + t (z - x) for some base row x = bases[i], a
     neighbour z = neighbour_data[neighbour_idx[i, j]] and t in [t_low, t_high] (for
     neighbours flagged in ``other_mask``: t in [t_low, t_high_other])."""
@@ -109,7 +124,7 @@ def with_duplicates(rng, X, y, fraction=0.3):
 def expected_new_counts(strategy, y):
     """Section 1.3 of the behaviour spec, written independently: {class: n_new}."""
     labels, counts = np.unique(y, return_counts=True)
-    count = dict(zip(labels.tolist(), counts.tolist()))
+    count = dict(zip(labels.tolist(), counts.tolist(), strict=True))
     n_max = max(count.values())
     majority = min(c for c in count if count[c] == n_max)
     minority = min(c for c in count if count[c] == min(count.values()))
@@ -166,20 +181,27 @@ def test_smote_samples_lie_between_base_and_a_k_nearest_neighbour(
     rtol = 1e-12 if dtype == "float64" else 2e-6
     for label in np.unique(y):
         X_class = X[y == label]
-        assert_on_segments(X_res[len(y) :][y_res[len(y) :] == label], X_class, X_class,
-                           class_knn(X_class, k), rtol=rtol)
+        assert_on_segments(
+            X_res[len(y) :][y_res[len(y) :] == label],
+            X_class,
+            X_class,
+            class_knn(X_class, k),
+            rtol=rtol,
+        )
 
 
 @HYPOTHESIS
 @given(
     seed=st.integers(0, 2**31),
     counts=st.lists(st.integers(12, 60), min_size=2, max_size=4),
-    form=st.sampled_from(["auto", "not majority", "minority", "not minority", "all",
-                          "float", "dict", "callable"]),
+    form=st.sampled_from(
+        ["auto", "not majority", "minority", "not minority", "all", "float", "dict", "callable"]
+    ),
     string_labels=st.booleans(),
 )
-def test_smote_class_counts_follow_the_strategy(smote_fast_class, seed, counts, form,
-                                                string_labels):
+def test_smote_class_counts_follow_the_strategy(
+    smote_fast_class, seed, counts, form, string_labels
+):
     SMOTE = smote_fast_class("SMOTE")
     rng = np.random.RandomState(seed)
     X, y = gaussian(rng, counts, 3)
@@ -195,9 +217,13 @@ def test_smote_class_counts_follow_the_strategy(smote_fast_class, seed, counts, 
         if int(n_max * strategy - label_counts.min()) <= 0:
             return
     elif form == "dict":
-        strategy = {lab.item(): int(c + rng.randint(0, 25)) for lab, c in
-                    zip(labels, label_counts) if rng.uniform() < 0.7}
+        strategy = {
+            lab.item(): int(c + rng.randint(0, 25))
+            for lab, c in zip(labels, label_counts, strict=True)
+            if rng.uniform() < 0.7
+        }
     elif form == "callable":
+
         def strategy(y_seen):
             assert isinstance(y_seen, np.ndarray) and y_seen.ndim == 1
             return {labels[0].item(): int(n_max + 3)}
@@ -230,15 +256,22 @@ def _danger_mask(X, y, rows, label, m):
 
 @pytest.mark.parametrize("duplicates", [False, True])
 @pytest.mark.parametrize("kind", ["borderline-1", "borderline-2"])
-def test_borderline_samples_and_danger_set(kind, duplicates, global_random_seed,
-                                           smote_fast_class):
+def test_borderline_samples_and_danger_set(kind, duplicates, global_random_seed, smote_fast_class):
     rng = np.random.RandomState([global_random_seed, 1])
     X, y = gaussian(rng, [120, 50, 30], 3, shift=1.0)
     if duplicates:
         X, y = with_duplicates(rng, X, y)
     k, m = 4, 8
-    sampler, synth, synth_y = _fit("BorderlineSMOTE", smote_fast_class, X, y, kind=kind,
-                                   k_neighbors=k, m_neighbors=m, random_state=global_random_seed)
+    sampler, synth, synth_y = _fit(
+        "BorderlineSMOTE",
+        smote_fast_class,
+        X,
+        y,
+        kind=kind,
+        k_neighbors=k,
+        m_neighbors=m,
+        random_state=global_random_seed,
+    )
     assert sampler.in_danger_indices, "no danger sample: the test is vacuous"
     for label in np.unique(y):
         rows = np.flatnonzero(y == label)
@@ -252,19 +285,22 @@ def test_borderline_samples_and_danger_set(kind, duplicates, global_random_seed,
             assert_on_segments(synth[synth_y == label], bases, X[rows], nn)
         else:  # neighbours among all X; other-class ones only the first half of the segment
             nn = brute_knn(bases, X, k, exclude=rows[danger])[0]
-            assert_on_segments(synth[synth_y == label], bases, X, nn,
-                               other_mask=y[nn] != label, t_high_other=0.5)
+            assert_on_segments(
+                synth[synth_y == label], bases, X, nn, other_mask=y[nn] != label, t_high_other=0.5
+            )
 
 
 @pytest.mark.parametrize("duplicates", [False, True])
-def test_adasyn_samples_lie_between_base_and_a_k_nearest_neighbour(duplicates, global_random_seed,
-                                                                   smote_fast_class):
+def test_adasyn_samples_lie_between_base_and_a_k_nearest_neighbour(
+    duplicates, global_random_seed, smote_fast_class
+):
     rng = np.random.RandomState([global_random_seed, 2])
     X, y = gaussian(rng, [150, 40, 35], 4, shift=1.0)
     if duplicates:
         X, y = with_duplicates(rng, X, y)
-    sampler, synth, synth_y = _fit("ADASYN", smote_fast_class, X, y, n_neighbors=4,
-                                   random_state=global_random_seed)
+    sampler, synth, synth_y = _fit(
+        "ADASYN", smote_fast_class, X, y, n_neighbors=4, random_state=global_random_seed
+    )
     assert len(synth) > 0
     for label in np.unique(synth_y):
         X_class = X[y == label]
@@ -272,13 +308,21 @@ def test_adasyn_samples_lie_between_base_and_a_k_nearest_neighbour(duplicates, g
 
 
 @pytest.mark.parametrize("out_step", [0.5, 0.2])
-def test_svmsmote_samples_between_or_beyond_support_vectors(out_step, global_random_seed,
-                                                            smote_fast_class):
+def test_svmsmote_samples_between_or_beyond_support_vectors(
+    out_step, global_random_seed, smote_fast_class
+):
     rng = np.random.RandomState([global_random_seed, 3])
     X, y = gaussian(rng, [150, 45], 3, shift=2.0)
     k = 4
-    sampler, synth, synth_y = _fit("SVMSMOTE", smote_fast_class, X, y, k_neighbors=k,
-                                   out_step=out_step, random_state=global_random_seed)
+    sampler, synth, synth_y = _fit(
+        "SVMSMOTE",
+        smote_fast_class,
+        X,
+        y,
+        k_neighbors=k,
+        out_step=out_step,
+        random_state=global_random_seed,
+    )
     assert len(synth) > 0
     support = sampler.svm_estimator_.support_
     X_class = X[y == 1]
@@ -294,7 +338,6 @@ def test_svmsmote_samples_between_or_beyond_support_vectors(out_step, global_ran
 
 
 def _kneighbors():
-    pytest.importorskip("smote_fast")
     from smote_fast._neighbors import kneighbors
 
     return kneighbors
@@ -315,7 +358,9 @@ def test_kneighbors_exact_order_and_thread_agnostic(data, n_features, global_ran
     rng = np.random.RandomState([global_random_seed, n_features])
     n_ref, k = 900, 7
     if data.startswith("tie_free"):
-        reference = _tie_free(rng, n_ref, n_features, "float32" if data.endswith("32") else "float64")
+        reference = _tie_free(
+            rng, n_ref, n_features, "float32" if data.endswith("32") else "float64"
+        )
     elif data == "grid":
         reference = _grid(rng, n_ref, n_features)
     else:
@@ -333,7 +378,11 @@ def test_kneighbors_exact_order_and_thread_agnostic(data, n_features, global_ran
     for n_jobs in (1, 2):
         for chunk_size in (None, 7):
             results[n_jobs, chunk_size] = kneighbors(
-                query, reference, k, query_in_reference=query_in_reference, n_jobs=n_jobs,
+                query,
+                reference,
+                k,
+                query_in_reference=query_in_reference,
+                n_jobs=n_jobs,
                 chunk_size=chunk_size,
             )
     reference_result = results[1, None]
@@ -345,13 +394,18 @@ def test_kneighbors_exact_order_and_thread_agnostic(data, n_features, global_ran
     else:  # float32 input: the same as its float64 image (tie-free data)
         np.testing.assert_array_equal(
             reference_result,
-            kneighbors(query.astype(np.float64), reference.astype(np.float64), k,
-                       query_in_reference=query_in_reference),
+            kneighbors(
+                query.astype(np.float64),
+                reference.astype(np.float64),
+                k,
+                query_in_reference=query_in_reference,
+            ),
         )
-    _, distances = kneighbors(query, reference, k, query_in_reference=query_in_reference,
-                              return_distance=True)
+    _, distances = kneighbors(
+        query, reference, k, query_in_reference=query_in_reference, return_distance=True
+    )
     np.testing.assert_allclose(distances, expected_dist, rtol=1e-12, atol=1e-12)
-    for i, j in zip(range(len(own)), own):
+    for i, j in enumerate(own):
         assert j not in reference_result[i], "a query row is its own neighbour"
 
 
@@ -364,8 +418,13 @@ def test_kneighbors_sparse_equals_dense(global_random_seed):
     query = reference[own]
     dense = kneighbors(query, reference, 5, query_in_reference=own)
     for n_jobs in (1, 2):
-        got = kneighbors(sparse.csr_matrix(query), sparse.csr_matrix(reference), 5,
-                         query_in_reference=own, n_jobs=n_jobs)
+        got = kneighbors(
+            sparse.csr_matrix(query),
+            sparse.csr_matrix(reference),
+            5,
+            query_in_reference=own,
+            n_jobs=n_jobs,
+        )
         np.testing.assert_array_equal(got, dense)
     np.testing.assert_array_equal(dense, brute_knn(query, reference, 5, exclude=own)[0])
 
@@ -394,8 +453,7 @@ def _assert_all_identical(runs):
             X0d, X1d = X0, X1
         assert X0d.dtype == X1d.dtype and X0d.shape == X1d.shape, (first_key, key)
         assert np.ascontiguousarray(X0d).tobytes() == np.ascontiguousarray(X1d).tobytes(), (
-            f"{key} differs from {first_key} "
-            f"({int((X0d != X1d).any(axis=1).sum())} rows differ)"
+            f"{key} differs from {first_key} ({int((X0d != X1d).any(axis=1).sum())} rows differ)"
         )
         np.testing.assert_array_equal(y1, y0)
 
@@ -410,7 +468,8 @@ VARIANT_PARAMS = {
 
 
 @pytest.mark.parametrize(
-    "layout", ["d3", "d20", "d20_float32", "csr"],
+    "layout",
+    ["d3", "d20", "d20_float32", "csr"],
 )
 @pytest.mark.parametrize("variant", list(VARIANT_PARAMS))
 def test_samplers_thread_count_agnostic(variant, layout, global_random_seed, smote_fast_class):
@@ -433,8 +492,7 @@ def test_samplers_thread_count_agnostic(variant, layout, global_random_seed, smo
 
 @pytest.mark.parametrize("data", ["duplicates", "grid"])
 @pytest.mark.parametrize("variant", list(VARIANT_PARAMS))
-def test_tied_data_gives_deterministic_output(variant, data, global_random_seed,
-                                              smote_fast_class):
+def test_tied_data_gives_deterministic_output(variant, data, global_random_seed, smote_fast_class):
     pytest.importorskip("threadpoolctl")
     name, fixed = VARIANT_PARAMS[variant]
     cls = smote_fast_class(name)
@@ -451,12 +509,14 @@ def test_tied_data_gives_deterministic_output(variant, data, global_random_seed,
         X_res, y_res = runs["n_jobs=1"]
         for label in np.unique(y):
             X_class = X[y == label]
-            assert_on_segments(X_res[len(y):][y_res[len(y):] == label], X_class, X_class,
-                               class_knn(X_class, 5))
+            assert_on_segments(
+                X_res[len(y) :][y_res[len(y) :] == label], X_class, X_class, class_knn(X_class, 5)
+            )
 
 
-def test_readonly_memmap_and_layouts_give_the_same_output(tmp_path, global_random_seed,
-                                                          smote_fast_class):
+def test_readonly_memmap_and_layouts_give_the_same_output(
+    tmp_path, global_random_seed, smote_fast_class
+):
     SMOTE = smote_fast_class("SMOTE")
     rng = np.random.RandomState(global_random_seed)
     X, y = gaussian(rng, [80, 30], 6)
@@ -484,13 +544,19 @@ def _param_message(param, name, constraint, got):
 
 def _set_message(param, name, before, after, got):
     """Constraint text with a str set whose order varies between processes."""
-    return (re.escape(f"The '{param}' parameter of {name} must be {before}{{")
-            + r"[^}]*" + re.escape(f"}}{after}. Got {got} instead."))
+    return (
+        re.escape(f"The '{param}' parameter of {name} must be {before}{{")
+        + r"[^}]*"
+        + re.escape(f"}}{after}. Got {got} instead.")
+    )
 
 
-KNN_CONSTRAINT = "an int in the range [1, inf) or an object implementing 'kneighbors' and 'kneighbors_graph'"
-RS_CONSTRAINT = ("an int in the range [0, 4294967295], an instance of "
-                 "'numpy.random.mtrand.RandomState' or None")
+KNN_CONSTRAINT = (
+    "an int in the range [1, inf) or an object implementing 'kneighbors' and 'kneighbors_graph'"
+)
+RS_CONSTRAINT = (
+    "an int in the range [0, 4294967295], an instance of 'numpy.random.mtrand.RandomState' or None"
+)
 
 
 def _param_cases():
@@ -499,34 +565,88 @@ def _param_cases():
     cases = []
     for name in SAMPLER_NAMES:
         kp = K_PARAM[name]
-        for value, got in ((0, "0"), (-1, "-1"), (5.0, "5.0"), ("5", "'5'"), (None, "None"),
-                           (LogisticRegression(), "LogisticRegression()")):
+        for value, got in (
+            (0, "0"),
+            (-1, "-1"),
+            (5.0, "5.0"),
+            ("5", "'5'"),
+            (None, "None"),
+            (LogisticRegression(), "LogisticRegression()"),
+        ):
             cases.append((name, {kp: value}, _param_message(kp, name, KNN_CONSTRAINT, got)))
-        for value, got in ((1.5, "1.5"), (0.0, "0.0"), ("majority", "'majority'"),
-                           ("foo", "'foo'"), ([0, 1], "[0, 1]"), ((0, 1), "(0, 1)")):
-            cases.append((name, {"sampling_strategy": value}, _set_message(
-                "sampling_strategy", name, "a float in the range (0.0, 1.0], a str among ",
-                ", an instance of 'collections.abc.Mapping' or a callable", got)))
+        for value, got in (
+            (1.5, "1.5"),
+            (0.0, "0.0"),
+            ("majority", "'majority'"),
+            ("foo", "'foo'"),
+            ([0, 1], "[0, 1]"),
+            ((0, 1), "(0, 1)"),
+        ):
+            cases.append(
+                (
+                    name,
+                    {"sampling_strategy": value},
+                    _set_message(
+                        "sampling_strategy",
+                        name,
+                        "a float in the range (0.0, 1.0], a str among ",
+                        ", an instance of 'collections.abc.Mapping' or a callable",
+                        got,
+                    ),
+                )
+            )
         for value, got in ((-1, "-1"), (2**32, "4294967296"), (1.5, "1.5")):
-            cases.append((name, {"random_state": value},
-                          _param_message("random_state", name, RS_CONSTRAINT, got)))
-        cases.append((name, {"random_state": np.random.default_rng(0)},
-                      re.escape(f"The 'random_state' parameter of {name} must be {RS_CONSTRAINT}."
-                                " Got Generator(PCG64) at 0x")))
+            cases.append(
+                (
+                    name,
+                    {"random_state": value},
+                    _param_message("random_state", name, RS_CONSTRAINT, got),
+                )
+            )
+        cases.append(
+            (
+                name,
+                {"random_state": np.random.default_rng(0)},
+                re.escape(
+                    f"The 'random_state' parameter of {name} must be {RS_CONSTRAINT}."
+                    " Got Generator(PCG64) at 0x"
+                ),
+            )
+        )
     for name in ("BorderlineSMOTE", "SVMSMOTE"):
-        cases.append((name, {"m_neighbors": 0},
-                      _param_message("m_neighbors", name, KNN_CONSTRAINT, "0")))
-    cases.append(("BorderlineSMOTE", {"kind": "borderline-3"}, _set_message(
-        "kind", "BorderlineSMOTE", "a str among ", "", "'borderline-3'")))
+        cases.append(
+            (name, {"m_neighbors": 0}, _param_message("m_neighbors", name, KNN_CONSTRAINT, "0"))
+        )
+    cases.append(
+        (
+            "BorderlineSMOTE",
+            {"kind": "borderline-3"},
+            _set_message("kind", "BorderlineSMOTE", "a str among ", "", "'borderline-3'"),
+        )
+    )
     for value, got in ((1.5, "1.5"), (-0.1, "-0.1")):
-        cases.append(("SVMSMOTE", {"out_step": value}, _param_message(
-            "out_step", "SVMSMOTE", "a float in the range [0.0, 1.0]", got)))
+        cases.append(
+            (
+                "SVMSMOTE",
+                {"out_step": value},
+                _param_message("out_step", "SVMSMOTE", "a float in the range [0.0, 1.0]", got),
+            )
+        )
     from sklearn.neighbors import NearestNeighbors
 
     for value, got in (("svc", "'svc'"), (NearestNeighbors(), "NearestNeighbors()")):
-        cases.append(("SVMSMOTE", {"svm_estimator": value}, _param_message(
-            "svm_estimator", "SVMSMOTE", "an object implementing 'fit' and 'predict' or None",
-            got)))
+        cases.append(
+            (
+                "SVMSMOTE",
+                {"svm_estimator": value},
+                _param_message(
+                    "svm_estimator",
+                    "SVMSMOTE",
+                    "an object implementing 'fit' and 'predict' or None",
+                    got,
+                ),
+            )
+        )
     return cases
 
 
@@ -540,8 +660,10 @@ def _imblearn_class(name):
 
 @pytest.mark.parametrize(
     ("name", "params", "pattern"),
-    [pytest.param(*case, id=f"{case[0]}-{next(iter(case[1].items()))!r}"[:60])
-     for case in _param_cases()],
+    [
+        pytest.param(*case, id=f"{case[0]}-{next(iter(case[1].items()))!r}"[:60])
+        for case in _param_cases()
+    ],
 )
 def test_invalid_parameters(name, params, pattern, smote_fast_class):
     for impl, cls in (("smote_fast", smote_fast_class(name)), ("imblearn", _imblearn_class(name))):
@@ -571,51 +693,141 @@ def _data_cases():
     df_mixed = pd.DataFrame(X_ERR, columns=["a", 1])
     # (id, X, y, exception types, message pattern with {name} for the class name)
     return [
-        ("nan_X", nan_X, Y_ERR, ValueError,
-         re.escape("Input X contains NaN.\n{name} does not accept missing values encoded as "
-                   "NaN natively.")),
-        ("inf_X", inf_X, Y_ERR, ValueError,
-         re.escape("Input X contains infinity or a value too large for dtype('float64').")),
-        ("1d_X", X_ERR[:, 0], Y_ERR, ValueError,
-         re.escape("Expected 2D array, got 1D array instead:\narray=[")),
-        ("3d_X", X_ERR.reshape(30, 2, 1), Y_ERR, ValueError,
-         re.escape("Found array with dim 3, while dim <= 2 is required by {name}.")),
-        ("string_X", X_ERR.astype(str), Y_ERR, ValueError,
-         re.escape("dtype='numeric' is not compatible with arrays of bytes/strings.Convert "
-                   "your data to numeric values explicitly instead.")),
-        ("object_string_X", obj_X, Y_ERR, ValueError,
-         re.escape("could not convert string to float: 'x'")),
+        (
+            "nan_X",
+            nan_X,
+            Y_ERR,
+            ValueError,
+            re.escape(
+                "Input X contains NaN.\n{name} does not accept missing values encoded as "
+                "NaN natively."
+            ),
+        ),
+        (
+            "inf_X",
+            inf_X,
+            Y_ERR,
+            ValueError,
+            re.escape("Input X contains infinity or a value too large for dtype('float64')."),
+        ),
+        (
+            "1d_X",
+            X_ERR[:, 0],
+            Y_ERR,
+            ValueError,
+            re.escape("Expected 2D array, got 1D array instead:\narray=["),
+        ),
+        (
+            "3d_X",
+            X_ERR.reshape(30, 2, 1),
+            Y_ERR,
+            ValueError,
+            re.escape("Found array with dim 3, while dim <= 2 is required by {name}."),
+        ),
+        (
+            "string_X",
+            X_ERR.astype(str),
+            Y_ERR,
+            ValueError,
+            re.escape(
+                "dtype='numeric' is not compatible with arrays of bytes/strings.Convert "
+                "your data to numeric values explicitly instead."
+            ),
+        ),
+        (
+            "object_string_X",
+            obj_X,
+            Y_ERR,
+            ValueError,
+            re.escape("could not convert string to float: 'x'"),
+        ),
         ("complex_X", X_ERR + 1j, Y_ERR, ValueError, re.escape("Complex data not supported")),
-        ("0_features", X_ERR[:, :0], Y_ERR, ValueError,
-         re.escape("Found array with 0 feature(s) (shape=(30, 0)) while a minimum of 1 is "
-                   "required by {name}.")),
-        ("0_samples", X_ERR[:0], Y_ERR[:0], ValueError,
-         re.escape("Found array with 0 sample(s) (shape=(0, 2)) while a minimum of 1 is "
-                   "required by {name}.")),
-        ("inconsistent_lengths", X_ERR, Y_ERR[:-1], ValueError,
-         re.escape("Found input variables with inconsistent numbers of samples: [30, 29]")),
-        ("mixed_column_names", df_mixed, Y_ERR, TypeError,
-         re.escape("Feature names are only supported if all input features have string names, "
-                   "but your input has ['int', 'str'] as feature name / column name types.")),
+        (
+            "0_features",
+            X_ERR[:, :0],
+            Y_ERR,
+            ValueError,
+            re.escape(
+                "Found array with 0 feature(s) (shape=(30, 0)) while a minimum of 1 is "
+                "required by {name}."
+            ),
+        ),
+        (
+            "0_samples",
+            X_ERR[:0],
+            Y_ERR[:0],
+            ValueError,
+            re.escape(
+                "Found array with 0 sample(s) (shape=(0, 2)) while a minimum of 1 is "
+                "required by {name}."
+            ),
+        ),
+        (
+            "inconsistent_lengths",
+            X_ERR,
+            Y_ERR[:-1],
+            ValueError,
+            re.escape("Found input variables with inconsistent numbers of samples: [30, 29]"),
+        ),
+        (
+            "mixed_column_names",
+            df_mixed,
+            Y_ERR,
+            TypeError,
+            re.escape(
+                "Feature names are only supported if all input features have string names, "
+                "but your input has ['int', 'str'] as feature name / column name types."
+            ),
+        ),
         ("bool_X", X_ERR > 0, Y_ERR, TypeError, re.escape("numpy boolean subtract")),
-        ("continuous_y", X_ERR, np.linspace(0, 1, 30), ValueError,
-         re.escape("Unknown label type: continuous. Maybe you are trying to fit a classifier, "
-                   "which expects discrete classes on a regression target with continuous "
-                   "values.")),
-        ("mixed_y", X_ERR, np.array([0, "a"] * 15, dtype=object), ValueError,
-         re.escape("Unknown label type: unknown.")),
+        (
+            "continuous_y",
+            X_ERR,
+            np.linspace(0, 1, 30),
+            ValueError,
+            re.escape(
+                "Unknown label type: continuous. Maybe you are trying to fit a classifier, "
+                "which expects discrete classes on a regression target with continuous "
+                "values."
+            ),
+        ),
+        (
+            "mixed_y",
+            X_ERR,
+            np.array([0, "a"] * 15, dtype=object),
+            ValueError,
+            re.escape("Unknown label type: unknown."),
+        ),
         ("nan_y", X_ERR, y_nan, ValueError, re.escape("Input y contains NaN.")),
-        ("none_y", X_ERR, None, ValueError,
-         re.escape("Expected array-like (array or non-string sequence), got None")),
-        ("multilabel_y", X_ERR, multilabel, ValueError,
-         re.escape("Imbalanced-learn currently supports binary, multiclass and binarized "
-                   "encoded multiclasss targets. Multilabel and multioutput targets are not "
-                   "supported.")),
-        ("one_class", X_ERR, np.zeros(30, dtype=int), ValueError,
-         re.escape("The target 'y' needs to have more than 1 class. Got 1 class instead")),
+        (
+            "none_y",
+            X_ERR,
+            None,
+            ValueError,
+            re.escape("Expected array-like (array or non-string sequence), got None"),
+        ),
+        (
+            "multilabel_y",
+            X_ERR,
+            multilabel,
+            ValueError,
+            re.escape(
+                "Imbalanced-learn currently supports binary, multiclass and binarized "
+                "encoded multiclasss targets. Multilabel and multioutput targets are not "
+                "supported."
+            ),
+        ),
+        (
+            "one_class",
+            X_ERR,
+            np.zeros(30, dtype=int),
+            ValueError,
+            re.escape("The target 'y' needs to have more than 1 class. Got 1 class instead"),
+        ),
     ]
 
 
+@pytest.mark.filterwarnings("ignore:invalid value encountered in cast:RuntimeWarning")
 @pytest.mark.parametrize("name", SAMPLER_NAMES)
 @pytest.mark.parametrize("case", _data_cases(), ids=lambda c: c[0])
 def test_invalid_data(case, name, smote_fast_class):
@@ -630,20 +842,54 @@ def test_invalid_data(case, name, smote_fast_class):
 def _strategy_cases():
     three = np.array([0] * 20 + [1] * 6 + [2] * 4)
     return [
-        ("float_multiclass", 0.8, three, ValueError, re.escape(
-            '"sampling_strategy" can be a float only when the type of target is binary. '
-            "For multi-class, use a dict.")),
-        ("float_too_small", 0.5, Y_ERR, ValueError, re.escape(
-            "The specified ratio required to remove samples from the minority class while "
-            "trying to generate new samples. Please increase the ratio.")),
-        ("dict_missing_class", {2: 30}, Y_ERR, ValueError,
-         re.escape("The {2} target class is/are not present in the data.")),
-        ("dict_string_key", {"1": 30}, Y_ERR, ValueError,
-         re.escape("The {'1'} target class is/are not present in the data.")),
-        ("callable_not_dict", lambda y: [1, 2], Y_ERR, AttributeError,
-         re.escape("'list' object has no attribute 'keys'")),
-        ("dict_float_value", {1: 15.5}, Y_ERR, TypeError,
-         re.escape("expected a sequence of integers or a single integer")),
+        (
+            "float_multiclass",
+            0.8,
+            three,
+            ValueError,
+            re.escape(
+                '"sampling_strategy" can be a float only when the type of target is binary. '
+                "For multi-class, use a dict."
+            ),
+        ),
+        (
+            "float_too_small",
+            0.5,
+            Y_ERR,
+            ValueError,
+            re.escape(
+                "The specified ratio required to remove samples from the minority class while "
+                "trying to generate new samples. Please increase the ratio."
+            ),
+        ),
+        (
+            "dict_missing_class",
+            {2: 30},
+            Y_ERR,
+            ValueError,
+            re.escape("The {2} target class is/are not present in the data."),
+        ),
+        (
+            "dict_string_key",
+            {"1": 30},
+            Y_ERR,
+            ValueError,
+            re.escape("The {'1'} target class is/are not present in the data."),
+        ),
+        (
+            "callable_not_dict",
+            lambda y: [1, 2],
+            Y_ERR,
+            AttributeError,
+            re.escape("'list' object has no attribute 'keys'"),
+        ),
+        (
+            "dict_float_value",
+            {1: 15.5},
+            Y_ERR,
+            TypeError,
+            re.escape("expected a sequence of integers or a single integer"),
+        ),
     ]
 
 
@@ -665,39 +911,92 @@ def _algorithm_cases():
     # a class of 5 rows amid 40 others: too small for k = 5 (6 neighbours with itself)
     small_y = np.array([0] * 40 + [1] * 5)
     small_X = rng.normal(size=(45, 2))
-    too_few = ("Expected n_neighbors <= n_samples_fit, but n_neighbors = 6, "
-               "n_samples_fit = 5")
+    too_few = "Expected n_neighbors <= n_samples_fit, but n_neighbors = 6, n_samples_fit = 5"
     # two far-apart blobs: no neighbour of the minority belongs to the other class
     far_X = np.concatenate([rng.normal(size=(40, 2)), rng.normal(size=(15, 2)) + 100])
     far_y = np.array([0] * 40 + [1] * 15)
     # isolated minority points inside the majority cloud: every SV is noise
-    noise_X = np.concatenate([rng.normal(size=(400, 2)),
-                              np.array([[0.3, 0.2], [-0.4, 0.5], [0.1, -0.6], [-0.5, -0.3]])])
+    noise_X = np.concatenate(
+        [rng.normal(size=(400, 2)), np.array([[0.3, 0.2], [-0.4, 0.5], [0.1, -0.6], [-0.5, -0.3]])]
+    )
     noise_y = np.array([0] * 400 + [1] * 4)
     from sklearn.linear_model import LogisticRegression
     from sklearn.neighbors import NearestNeighbors
 
     return [
-        ("SMOTE", "class_too_small", {}, small_X, small_y, ValueError,
-         re.escape(too_few + ", n_samples = 5")),
-        ("ADASYN", "class_too_small", {}, small_X, small_y, ValueError,
-         re.escape(too_few + ", n_samples = 5")),
-        ("SMOTE", "nn_object_one_neighbour", {"k_neighbors": NearestNeighbors(n_neighbors=1)},
-         X_ERR, Y_ERR, ValueError, re.escape("high <= 0")),
-        ("ADASYN", "no_other_class_neighbour", {}, far_X, far_y, RuntimeError, re.escape(
-            "Not any neigbours belong to the majority class. This case will induce a NaN case "
-            "with a division by zero. ADASYN is not suited for this specific dataset. Use "
-            "SMOTE instead.")),
-        ("ADASYN", "nothing_to_generate", {"sampling_strategy": {1: 11}}, small_X[:35],
-         np.array([0] * 25 + [1] * 10), ValueError,
-         re.escape("No samples will be generated with the provided ratio settings.")),
-        ("SVMSMOTE", "not_an_svm", {"svm_estimator": LogisticRegression()}, X_ERR, Y_ERR,
-         RuntimeError, re.escape(
-             "`svm_estimator` is required to exposed a `support_` fitted attribute. Such "
-             "estimator belongs to the familly of Support Vector Machine.")),
-        ("SVMSMOTE", "all_noise", {"m_neighbors": 5}, noise_X, noise_y, ValueError, re.escape(
-            "All support vectors are considered as noise. SVM-SMOTE is not adapted to your "
-            "dataset. Try another SMOTE variant.")),
+        (
+            "SMOTE",
+            "class_too_small",
+            {},
+            small_X,
+            small_y,
+            ValueError,
+            re.escape(too_few + ", n_samples = 5"),
+        ),
+        (
+            "ADASYN",
+            "class_too_small",
+            {},
+            small_X,
+            small_y,
+            ValueError,
+            re.escape(too_few + ", n_samples = 5"),
+        ),
+        (
+            "SMOTE",
+            "nn_object_one_neighbour",
+            {"k_neighbors": NearestNeighbors(n_neighbors=1)},
+            X_ERR,
+            Y_ERR,
+            ValueError,
+            re.escape("high <= 0"),
+        ),
+        (
+            "ADASYN",
+            "no_other_class_neighbour",
+            {},
+            far_X,
+            far_y,
+            RuntimeError,
+            re.escape(
+                "Not any neigbours belong to the majority class. This case will induce a NaN case "
+                "with a division by zero. ADASYN is not suited for this specific dataset. Use "
+                "SMOTE instead."
+            ),
+        ),
+        (
+            "ADASYN",
+            "nothing_to_generate",
+            {"sampling_strategy": {1: 11}},
+            small_X[:35],
+            np.array([0] * 25 + [1] * 10),
+            ValueError,
+            re.escape("No samples will be generated with the provided ratio settings."),
+        ),
+        (
+            "SVMSMOTE",
+            "not_an_svm",
+            {"svm_estimator": LogisticRegression()},
+            X_ERR,
+            Y_ERR,
+            RuntimeError,
+            re.escape(
+                "`svm_estimator` is required to exposed a `support_` fitted attribute. Such "
+                "estimator belongs to the familly of Support Vector Machine."
+            ),
+        ),
+        (
+            "SVMSMOTE",
+            "all_noise",
+            {"m_neighbors": 5},
+            noise_X,
+            noise_y,
+            ValueError,
+            re.escape(
+                "All support vectors are considered as noise. SVM-SMOTE is not adapted to your "
+                "dataset. Try another SMOTE variant."
+            ),
+        ),
     ]
 
 
@@ -715,9 +1014,13 @@ def test_protocol_errors(name, smote_fast_class):
     cls = smote_fast_class(name)
     with pytest.raises(TypeError, match=re.escape("takes 1 positional argument but 2 were given")):
         cls("auto")
-    with pytest.raises(ValueError, match=re.escape(f"Invalid parameter 'foo' for estimator {name}(")):
+    with pytest.raises(
+        ValueError, match=re.escape(f"Invalid parameter 'foo' for estimator {name}(")
+    ):
         cls().set_params(foo=1)
-    with pytest.raises(TypeError, match=re.escape("got an unexpected keyword argument 'sample_weight'")):
+    with pytest.raises(
+        TypeError, match=re.escape("got an unexpected keyword argument 'sample_weight'")
+    ):
         cls(random_state=0).fit_resample(X_ERR, Y_ERR, sample_weight=np.ones(30))
 
 

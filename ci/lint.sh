@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Style checks: ruff for Python, cython-lint for the kernels.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+VENV="${VENV:-.venv}"
+"$VENV/bin/python" -m pip --disable-pip-version-check -q install ruff cython-lint
+"$VENV/bin/ruff" check .
+"$VENV/bin/cython-lint" smote_fast/

@@ -1,0 +1,131 @@
+"""``python -m smote_fast demo``: resample imbalanced-learn's tutorial data set
+with every smote_fast sampler, next to imbalanced-learn, and plot the result.
+
+Needs scikit-learn (for the data set); imbalanced-learn and matplotlib are used
+when installed (``pip install "smote_fast[bench]"``).
+"""
+
+import argparse
+import importlib
+import statistics
+import sys
+import time
+from collections import Counter
+
+import smote_fast
+
+# (label, smote_fast class name, keyword arguments); imbalanced-learn has the
+# same class names in imblearn.over_sampling.
+SAMPLERS = [
+    ("SMOTE", "SMOTE", {}),
+    ("Borderline-1", "BorderlineSMOTE", {"kind": "borderline-1"}),
+    ("Borderline-2", "BorderlineSMOTE", {"kind": "borderline-2"}),
+    ("SVM-SMOTE", "SVMSMOTE", {}),
+    ("ADASYN", "ADASYN", {}),
+]
+
+
+def tutorial_data():
+    """The 10 000-sample, 1 %-minority data set of imbalanced-learn's tutorial."""
+    from sklearn.datasets import make_classification
+
+    return make_classification(n_samples=10000, n_features=2, n_redundant=0,
+                               n_clusters_per_class=1, weights=[0.99], flip_y=0,
+                               random_state=1)
+
+
+def median_seconds(sampler, X, y, repeats):
+    """Median wall time of ``fit_resample`` over warm runs, and the last output."""
+    output = sampler.fit_resample(X, y)
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        output = sampler.fit_resample(X, y)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), output
+
+
+def demo(output_png, repeats):
+    try:
+        X, y = tutorial_data()
+    except ImportError:
+        sys.exit('The demo needs scikit-learn for its data set: pip install "smote_fast[bench]"')
+    try:
+        imblearn_over = importlib.import_module("imblearn.over_sampling")
+    except ImportError:
+        imblearn_over = None
+        print("imbalanced-learn is not installed: timing smote_fast only.")
+    print(f"smote_fast {smote_fast.__version__}; data: {X.shape[0]} x {X.shape[1]}, "
+          f"classes before: {dict(sorted(Counter(y.tolist()).items()))}\n")
+    header = f"{'sampler':<14}{'classes after':<24}{'smote_fast':>12}{'imblearn':>12}" \
+             f"{'speed-up':>10}{'same output':>13}"
+    print(header)
+    print("-" * len(header))
+    results = []
+    for label, class_name, kwargs in SAMPLERS:
+        ours_class = getattr(smote_fast, class_name, None)
+        if ours_class is None:
+            continue
+        ours_time, (X_res, y_res) = median_seconds(ours_class(random_state=0, **kwargs),
+                                                   X, y, repeats)
+        counts = dict(sorted(Counter(y_res.tolist()).items()))
+        line = f"{label:<14}{str(counts):<24}{ours_time * 1e3:>10.2f}ms"
+        if imblearn_over is not None:
+            theirs_class = getattr(imblearn_over, class_name)
+            theirs_time, (X_ref, y_ref) = median_seconds(
+                theirs_class(random_state=0, **kwargs), X, y, repeats)
+            same = X_ref.shape == X_res.shape and bool((X_ref == X_res).all()) \
+                and bool((y_ref == y_res).all())
+            line += f"{theirs_time * 1e3:>10.2f}ms{theirs_time / ours_time:>9.1f}x{str(same):>13}"
+        print(line)
+        results.append((label, X_res, y_res))
+    if output_png:
+        write_plot(X, y, results, output_png)
+
+
+def write_plot(X, y, results, path):
+    """Scatter plots: the original data, then each sampler's output with its
+    synthetic samples marked."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print('\nmatplotlib is not installed: no plot (pip install "smote_fast[bench]").')
+        return
+    panels = [("original", X, y, X.shape[0])] + [
+        (label, X_res, y_res, X.shape[0]) for label, X_res, y_res in results]
+    fig, axes = plt.subplots(1, len(panels), figsize=(4 * len(panels), 4), squeeze=False)
+    for ax, (title, data, labels, n_original) in zip(axes[0], panels):
+        original, synthetic = slice(0, n_original), slice(n_original, None)
+        ax.scatter(data[original, 0], data[original, 1], c=labels[original], s=4,
+                   cmap="coolwarm", alpha=0.5)
+        if data.shape[0] > n_original:
+            ax.scatter(data[synthetic, 0], data[synthetic, 1], s=4, c="tab:green",
+                       alpha=0.6, label="synthetic")
+            ax.legend(loc="upper right", fontsize=8)
+        ax.set_title(f"{title} ({data.shape[0]} samples)")
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    print(f"\nwrote {path}")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m smote_fast")
+    commands = parser.add_subparsers(dest="command", required=True)
+    demo_parser = commands.add_parser("demo", help="resample the tutorial data set")
+    demo_parser.add_argument("--output", default="smote_fast_demo.png",
+                             help="PNG to write ('' for none)")
+    demo_parser.add_argument("--repeats", type=int, default=20,
+                             help="timed warm runs per sampler (median reported)")
+    commands.add_parser("config", help="show build and threading configuration")
+    args = parser.parse_args(argv)
+    if args.command == "demo":
+        demo(args.output, args.repeats)
+    else:
+        smote_fast.show_config()
+
+
+if __name__ == "__main__":
+    main()

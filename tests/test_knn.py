@@ -1,0 +1,166 @@
+"""Exact k-NN kernels against a numpy reference ordered by (distance, index)."""
+
+import numpy as np
+import pytest
+from scipy import sparse
+
+from smote_fast import ExactNearestNeighbors
+from smote_fast import _neighbors
+from smote_fast._neighbors import kneighbors
+from smote_fast._openmp_helpers import openmp_enabled
+
+
+def reference_knn(query, reference, k, exclude=None):
+    """Stable argsort of float64 squared distances summed in feature order."""
+    q = np.asarray(query, dtype=np.float64)
+    r = np.asarray(reference, dtype=np.float64)
+    dist = np.zeros((q.shape[0], r.shape[0]))
+    for f in range(q.shape[1]):  # feature order, as the kernels sum
+        dist = dist + (q[:, None, f] - r[None, :, f]) ** 2
+    if exclude is not None:
+        for i, j in enumerate(exclude):
+            if j >= 0:
+                dist[i, j] = np.inf
+    order = np.argsort(dist, axis=1, kind="stable")[:, :k]
+    return order, np.take_along_axis(dist, order, axis=1)
+
+
+PATHS = {
+    # force each path through the front end's thresholds
+    "direct": dict(DIRECT_MAX_FEATURES=10**6),
+    "gemm": dict(DIRECT_MAX_FEATURES=0, DIRECT_MAX_REFERENCES=0),
+}
+
+
+@pytest.fixture(params=sorted(PATHS))
+def path(request, monkeypatch):
+    for name, value in PATHS[request.param].items():
+        monkeypatch.setattr(_neighbors, name, value)
+    return request.param
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("n_features", [1, 3, 20, 67])
+def test_matches_reference_with_self_exclusion(path, dtype, n_features):
+    rng = np.random.RandomState(n_features)
+    X = rng.normal(size=(700, n_features)).astype(dtype)
+    rows = np.arange(X.shape[0])
+    got, got_dist = kneighbors(X, X, 6, query_in_reference=rows, return_distance=True)
+    expected, expected_dist = reference_knn(X, X, 6, rows)
+    np.testing.assert_array_equal(got, expected)
+    np.testing.assert_allclose(got_dist, expected_dist, rtol=1e-12)
+    assert not (got == rows[:, None]).any()
+
+
+def test_query_subset_and_no_exclusion(path):
+    rng = np.random.RandomState(1)
+    reference = rng.normal(size=(900, 12))
+    query = rng.normal(size=(130, 12))
+    np.testing.assert_array_equal(kneighbors(query, reference, 9),
+                                  reference_knn(query, reference, 9)[0])
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+@pytest.mark.parametrize("chunk_size", [1, 37, 256])
+def test_threads_and_chunks_do_not_change_results(path, n_jobs, chunk_size):
+    rng = np.random.RandomState(2)
+    X = rng.normal(size=(1200, 16))
+    rows = np.arange(X.shape[0])
+    baseline = kneighbors(X, X, 5, query_in_reference=rows, n_jobs=1)
+    got = kneighbors(X, X, 5, query_in_reference=rows, n_jobs=n_jobs, chunk_size=chunk_size)
+    np.testing.assert_array_equal(got, baseline)
+
+
+def test_ties_resolve_to_lower_index(path):
+    # every row duplicated three times on a coarse grid: massive distance ties
+    rng = np.random.RandomState(3)
+    X = np.repeat(rng.randint(0, 3, size=(200, 20)).astype(np.float64), 3, axis=0)
+    rows = np.arange(X.shape[0])
+    got = kneighbors(X, X, 7, query_in_reference=rows)
+    np.testing.assert_array_equal(got, reference_knn(X, X, 7, rows)[0])
+    np.testing.assert_array_equal(got, kneighbors(X, X, 7, query_in_reference=rows,
+                                                  n_jobs=2, chunk_size=13))
+
+
+def test_large_offset_is_exact(path):
+    # the GEMM expansion alone mis-ranks such data; certification catches it
+    rng = np.random.RandomState(4)
+    X = 1e6 + 0.01 * rng.normal(size=(1500, 20))
+    rows = np.arange(X.shape[0])
+    np.testing.assert_array_equal(kneighbors(X, X, 5, query_in_reference=rows),
+                                  reference_knn(X, X, 5, rows)[0])
+
+
+def test_huge_magnitudes_fall_back_to_exact(path):
+    rng = np.random.RandomState(5)
+    X = rng.normal(size=(300, 30)) * 1e200
+    rows = np.arange(X.shape[0])
+    np.testing.assert_array_equal(kneighbors(X, X, 4, query_in_reference=rows),
+                                  np.argsort(
+                                      np.where(np.eye(300, dtype=bool), np.inf,
+                                               ((X[:, None] / 1e200 - X[None] / 1e200) ** 2)
+                                               .sum(-1)), axis=1, kind="stable")[:, :4])
+
+
+def test_float32_agrees_with_float64(path):
+    rng = np.random.RandomState(6)
+    X = rng.normal(size=(800, 24))
+    rows = np.arange(X.shape[0])
+    idx64, d64 = kneighbors(X, X, 5, query_in_reference=rows, return_distance=True)
+    idx32, d32 = kneighbors(X.astype(np.float32), X.astype(np.float32), 5,
+                            query_in_reference=rows, return_distance=True)
+    assert (idx32 == idx64).mean() > 0.99
+    np.testing.assert_allclose(d32, d64, rtol=1e-5)
+
+
+@pytest.mark.parametrize("index_dtype", [np.int32, np.int64])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_csr_equals_dense(dtype, index_dtype):
+    X = sparse.random(500, 40, density=0.15, format="csr", random_state=7, dtype=dtype)
+    X.indices = X.indices.astype(index_dtype)
+    X.indptr = X.indptr.astype(index_dtype)
+    rows = np.arange(X.shape[0])
+    got = kneighbors(X, X, 6, query_in_reference=rows)
+    np.testing.assert_array_equal(got, kneighbors(X.toarray(), X.toarray(), 6,
+                                                  query_in_reference=rows))
+
+
+def test_read_only_memmap_input(tmp_path, path):
+    rng = np.random.RandomState(8)
+    X = rng.normal(size=(400, 10))
+    filename = tmp_path / "X.dat"
+    X.tofile(filename)
+    mapped = np.memmap(filename, dtype=X.dtype, mode="r", shape=X.shape)
+    rows = np.arange(X.shape[0])
+    np.testing.assert_array_equal(kneighbors(mapped, mapped, 3, query_in_reference=rows),
+                                  reference_knn(X, X, 3, rows)[0])
+
+
+@pytest.mark.skipif(not openmp_enabled(), reason="serial build")
+def test_openmp_thread_limit_gives_same_result():
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    rng = np.random.RandomState(9)
+    X = rng.normal(size=(3000, 20))
+    rows = np.arange(X.shape[0])
+    free = kneighbors(X, X, 5, query_in_reference=rows)
+    with threadpoolctl.threadpool_limits(1, "openmp"):
+        limited = kneighbors(X, X, 5, query_in_reference=rows)
+    np.testing.assert_array_equal(free, limited)
+
+
+def test_exact_nearest_neighbors_interface():
+    rng = np.random.RandomState(10)
+    X = rng.normal(size=(50, 3))
+    nn = ExactNearestNeighbors(n_neighbors=4).fit(X)
+    dist, idx = nn.kneighbors(X[:5])
+    assert idx.shape == (5, 4)
+    np.testing.assert_array_equal(idx[:, 0], np.arange(5))  # each row is its own nearest
+    np.testing.assert_allclose(dist[:, 0], 0.0)
+    without_self = nn.kneighbors(n_neighbors=3, return_distance=False)
+    np.testing.assert_array_equal(without_self, reference_knn(X, X, 3, np.arange(50))[0])
+    graph = nn.kneighbors_graph(X[:5])
+    assert graph.shape == (5, 50) and graph.nnz == 20
+    with pytest.raises(ValueError, match="Expected n_neighbors <= n_samples_fit, but "
+                                         "n_neighbors = 51, n_samples_fit = 50, n_samples = 2"):
+        nn.kneighbors(X[:2], n_neighbors=51)
+    assert nn.get_params() == {"n_jobs": None, "n_neighbors": 4}
