@@ -28,7 +28,10 @@ def reference_knn(query, reference, k, exclude=None):
 PATHS = {
     # force each path through the front end's thresholds
     "direct": dict(DIRECT_MAX_FEATURES=10**6),
-    "gemm": dict(DIRECT_MAX_FEATURES=0, DIRECT_MAX_REFERENCES=0),
+    "kdtree": dict(DIRECT_MAX_FEATURES=0, DIRECT_MAX_REFERENCES=0, DIRECT_MAX_PAIRS=0,
+                   TREE_MAX_FEATURES=10**6, TREE_LEAF_SIZE=5),
+    "gemm": dict(DIRECT_MAX_FEATURES=0, DIRECT_MAX_REFERENCES=0, DIRECT_MAX_PAIRS=0,
+                 TREE_MAX_FEATURES=0),
 }
 
 

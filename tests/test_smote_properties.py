@@ -1030,3 +1030,28 @@ def test_invalid_n_jobs(name, n_jobs, smote_fast_class):
     sampler = smote_fast_class(name)(n_jobs=n_jobs, random_state=0)
     with pytest.raises(ValueError, match="n_jobs"):
         sampler.fit_resample(X_ERR, Y_ERR)
+
+
+def test_plain_input_imports_neither_pandas_nor_scikit_learn():
+    """Decision 6: no imbalanced-learn / scikit-learn at run time (except SVMSMOTE's
+    default SVC), pandas only for pandas input."""
+    import subprocess
+    import sys
+
+    code = """
+import sys
+import numpy as np
+import smote_fast
+rng = np.random.RandomState(0)
+X, y = rng.normal(size=(60, 3)), np.repeat([0, 1], [40, 20])
+names = [n for n in ("SMOTE", "BorderlineSMOTE", "ADASYN") if hasattr(smote_fast, n)]
+for name in names:
+    getattr(smote_fast, name)(random_state=0).fit_resample(X, y)
+loaded = sorted(m for m in ("pandas", "sklearn", "imblearn") if m in sys.modules)
+print(",".join(names), "|", ",".join(loaded))
+"""
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    names, loaded = (part.strip() for part in proc.stdout.strip().splitlines()[-1].split("|"))
+    assert "SMOTE" in names.split(",")
+    assert loaded == "", f"fit_resample on numpy input imported {loaded}"
