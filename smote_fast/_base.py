@@ -310,7 +310,10 @@ class BaseOverSampler(_ProtocolRoot):
             X_out = _assemble_sparse(X, blocks, n_new, data.n_threads)
             return (X_out.tocsc() if data.csc_input else X_out), y_out
         X_out = np.empty((n_samples + n_new, X.shape[1]), dtype=X.dtype)
-        X_out[:n_samples] = X
+        if X.dtype in (np.float32, np.float64):
+            _interpolate.copy_rows(X, X_out, threads_for_work(data.n_threads, X.size))
+        else:
+            X_out[:n_samples] = X
         offset = n_samples
         for block in blocks:
             _write_dense_block(X, block, X_out, offset, data.n_threads)

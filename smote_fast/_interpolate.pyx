@@ -127,3 +127,13 @@ def resolve_pairs(const int64_t[::1] flat, const intp_t[:, ::1] neighbors,
             row = flat[i] // k
             out_base[i] = base_rows[row]
             out_neighbor[i] = neighbor_rows[neighbors[row, flat[i] - row * k]]
+
+
+def copy_rows(const data_t[:, ::1] source, data_t[:, ::1] out, int n_threads):
+    """``out[:len(source)] = source`` in parallel row blocks: on a fresh output
+    most of the cost is first-touch page faults, which then spread over threads."""
+    cdef intp_t n_rows = source.shape[0], n_features = source.shape[1], i, f
+    with nogil:
+        for i in prange(n_rows, schedule='static', num_threads=n_threads):
+            for f in range(n_features):
+                out[i, f] = source[i, f]
