@@ -142,78 +142,66 @@ cdef inline void write_augmented_row(const data_t* row, intp_t n_features,
         out[n_features + 1] = 1
 
 
-cdef void gemm_query_chunk(
-    const data_t* query, const data_t* reference, intp_t n_reference,
-    intp_t n_features, intp_t chunk_start, intp_t chunk_rows,
-    const intp_t* query_in_reference, const float64_t* center,
-    float64_t shrink, float64_t slack, intp_t k, intp_t n_candidates,
-    intp_t ref_chunk, gemm_t* query_block, gemm_t* ref_block, gemm_t* bounds,
-    float64_t* keys, intp_t* idx, intp_t* out_indices, float64_t* out_distances,
-    unsigned char* out_failed,
-) noexcept nogil:
-    cdef intp_t ii, jj, t, r0, n_block, self_index, eligible
-    cdef intp_t width = n_features + 2
-    cdef float64_t largest_bound
+cdef inline intp_t count_below(const gemm_t* values, intp_t n,
+                               gemm_t threshold) noexcept nogil:
+    """How many values are below the threshold: a branch-free loop the compiler
+    vectorises, so product rows without a candidate cost one streaming pass."""
+    cdef intp_t j, hits = 0
+    for j in range(n):
+        hits += values[j] < threshold
+    return hits
+
+
+cdef void scan_products(const gemm_t* bounds, intp_t n_rows, intp_t n_block,
+                        intp_t block_start, const intp_t* self_index,
+                        intp_t n_candidates, float64_t* keys,
+                        intp_t* idx) noexcept nogil:
+    """Push every reference of the block whose bound beats a row's heap root."""
+    cdef intp_t ii, jj
     cdef gemm_t threshold
-    cdef gemm_t* row_bounds
+    cdef const gemm_t* row_bounds
     cdef float64_t* row_keys
     cdef intp_t* row_idx
-
-    for ii in range(chunk_rows):
-        write_augmented_row(query + (chunk_start + ii) * n_features, n_features, center,
-                            1.0, shrink, slack, True, query_block + ii * width)
-    reset_heap(keys, idx, chunk_rows * n_candidates)
-
-    r0 = 0
-    while r0 < n_reference:
-        n_block = min(ref_chunk, n_reference - r0)
-        # Conversion per block keeps memory bounded; it costs 1/chunk_rows of the GEMM.
-        for jj in range(n_block):
-            write_augmented_row(reference + (r0 + jj) * n_features, n_features, center,
-                                -2.0, shrink, slack, False, ref_block + jj * width)
-        if gemm_t is float32_t:
-            gemm_cross(ref_block, query_block, bounds, <int>n_block,
-                       <int>chunk_rows, <int>width)
-        else:
-            dgemm_cross(ref_block, query_block, bounds, <int>n_block,
-                        <int>chunk_rows, <int>width)
-        for ii in range(chunk_rows):
-            row_keys = keys + ii * n_candidates
-            row_idx = idx + ii * n_candidates
-            row_bounds = bounds + ii * n_block
-            self_index = query_in_reference[chunk_start + ii] - r0
-            # Heap keys are GEMM values widened to float64: this cast is exact.
-            threshold = <gemm_t>row_keys[0]
-            for jj in range(n_block):
-                # Strict: references arrive in increasing index (see direct_row).
-                if row_bounds[jj] < threshold and jj != self_index:
-                    heap_replace_root(row_keys, row_idx, n_candidates,
-                                      <float64_t>row_bounds[jj], r0 + jj)
-                    threshold = <gemm_t>row_keys[0]
-        r0 += n_block
-
-    for ii in range(chunk_rows):
+    for ii in range(n_rows):
         row_keys = keys + ii * n_candidates
         row_idx = idx + ii * n_candidates
-        self_index = query_in_reference[chunk_start + ii]
-        eligible = n_reference - (1 if 0 <= self_index < n_reference else 0)
-        largest_bound = row_keys[0]
-        out_failed[chunk_start + ii] = 0
-        for t in range(n_candidates):
-            if row_idx[t] == NO_INDEX:
-                # Non-finite bounds (overflow in the GEMM precision): redo exactly.
-                out_failed[chunk_start + ii] = 1
-                row_keys[t] = INFINITY
-            else:
-                row_keys[t] = exact_sqdist(query + (chunk_start + ii) * n_features,
-                                           reference + row_idx[t] * n_features,
-                                           n_features)
-        sort_pairs(row_keys, row_idx, n_candidates)
-        if n_candidates < eligible and not (largest_bound > row_keys[k - 1]):
-            out_failed[chunk_start + ii] = 1
-        for t in range(k):
-            out_indices[(chunk_start + ii) * k + t] = row_idx[t]
-            out_distances[(chunk_start + ii) * k + t] = row_keys[t]
+        row_bounds = bounds + ii * n_block
+        # Heap keys are GEMM values widened to float64: this cast is exact.
+        threshold = <gemm_t>row_keys[0]
+        if count_below(row_bounds, n_block, threshold) == 0:
+            continue
+        for jj in range(n_block):
+            # Strict: references arrive in increasing index (see direct_row).
+            if row_bounds[jj] < threshold and block_start + jj != self_index[ii]:
+                heap_replace_root(row_keys, row_idx, n_candidates,
+                                  <float64_t>row_bounds[jj], block_start + jj)
+                threshold = <gemm_t>row_keys[0]
+
+
+cdef void certify_row(const data_t* query_row, const data_t* reference,
+                      intp_t n_reference, intp_t n_features, intp_t self_index,
+                      intp_t k, intp_t n_candidates, float64_t* keys, intp_t* idx,
+                      intp_t* out_indices, float64_t* out_distances,
+                      unsigned char* out_failed) noexcept nogil:
+    """Exact distances of the candidates, sorted; the row is certified when its
+    largest kept bound exceeds the k-th exact distance."""
+    cdef intp_t t
+    cdef intp_t eligible = n_reference - (1 if 0 <= self_index < n_reference else 0)
+    cdef float64_t largest_bound = keys[0]
+    out_failed[0] = 0
+    for t in range(n_candidates):
+        if idx[t] == NO_INDEX:
+            # Non-finite bounds (overflow in the GEMM precision): redo exactly.
+            out_failed[0] = 1
+            keys[t] = INFINITY
+        else:
+            keys[t] = exact_sqdist(query_row, reference + idx[t] * n_features, n_features)
+    sort_pairs(keys, idx, n_candidates)
+    if n_candidates < eligible and not (largest_bound > keys[k - 1]):
+        out_failed[0] = 1
+    for t in range(k):
+        out_indices[t] = idx[t]
+        out_distances[t] = keys[t]
 
 
 cdef void gemm_all_chunks(
@@ -224,34 +212,68 @@ cdef void gemm_all_chunks(
     intp_t* out_indices, float64_t* out_distances, unsigned char* out_failed,
     gemm_t* precision_tag,
 ) noexcept nogil:
-    cdef intp_t n_chunks = (n_query + query_chunk - 1) // query_chunk
     cdef intp_t width = n_features + 2
-    cdef intp_t chunk, chunk_start, chunk_rows
-    cdef gemm_t* query_block
-    cdef gemm_t* ref_block
+    # Queries whose heaps live at once, and references converted at once: the
+    # conversions cost (n_query / QUERY_SUPER) passes over the references.
+    cdef intp_t query_super = 65536
+    cdef intp_t ref_super = max(ref_chunk, 32768)
+    cdef intp_t q0, n_q, r0, n_r, sub, n_sub, n_chunks, chunk, c0, c_rows, t, i
+    cdef gemm_t* query_rows = <gemm_t*>malloc(min(query_super, n_query) * width * sizeof(gemm_t))
+    cdef gemm_t* ref_rows = <gemm_t*>malloc(min(ref_super, n_reference) * width * sizeof(gemm_t))
+    cdef float64_t* keys = <float64_t*>malloc(min(query_super, n_query) * n_candidates
+                                              * sizeof(float64_t))
+    cdef intp_t* idx = <intp_t*>malloc(min(query_super, n_query) * n_candidates
+                                       * sizeof(intp_t))
     cdef gemm_t* bounds
-    cdef float64_t* keys
-    cdef intp_t* idx
 
-    with parallel(num_threads=n_threads):
-        query_block = <gemm_t*>malloc(query_chunk * width * sizeof(gemm_t))
-        ref_block = <gemm_t*>malloc(ref_chunk * width * sizeof(gemm_t))
-        bounds = <gemm_t*>malloc(query_chunk * ref_chunk * sizeof(gemm_t))
-        keys = <float64_t*>malloc(query_chunk * n_candidates * sizeof(float64_t))
-        idx = <intp_t*>malloc(query_chunk * n_candidates * sizeof(intp_t))
-        # Each thread owns whole query chunks: no shared state, no order effects.
-        for chunk in prange(n_chunks, schedule='static', chunksize=1):
-            chunk_start = chunk * query_chunk
-            chunk_rows = min(query_chunk, n_query - chunk_start)
-            gemm_query_chunk(query, reference, n_reference, n_features, chunk_start,
-                             chunk_rows, query_in_reference, center, shrink, slack, k,
-                             n_candidates, ref_chunk, query_block, ref_block, bounds,
-                             keys, idx, out_indices, out_distances, out_failed)
-        free(query_block)
-        free(ref_block)
-        free(bounds)
-        free(keys)
-        free(idx)
+    q0 = 0
+    while q0 < n_query:
+        n_q = min(query_super, n_query - q0)
+        n_chunks = (n_q + query_chunk - 1) // query_chunk
+        for i in prange(n_q, schedule='static', num_threads=n_threads):
+            write_augmented_row(query + (q0 + i) * n_features, n_features, center, 1.0,
+                                shrink, slack, True, query_rows + i * width)
+        reset_heap(keys, idx, n_q * n_candidates)
+        r0 = 0
+        while r0 < n_reference:
+            n_r = min(ref_super, n_reference - r0)
+            for i in prange(n_r, schedule='static', num_threads=n_threads):
+                write_augmented_row(reference + (r0 + i) * n_features, n_features, center,
+                                    -2.0, shrink, slack, False, ref_rows + i * width)
+            n_sub = (n_r + ref_chunk - 1) // ref_chunk
+            with parallel(num_threads=n_threads):
+                bounds = <gemm_t*>malloc(query_chunk * ref_chunk * sizeof(gemm_t))
+                # Each thread owns whole query chunks: every heap sees the
+                # references in the same increasing order, whatever the split.
+                for chunk in prange(n_chunks, schedule='static', chunksize=1):
+                    c0 = chunk * query_chunk
+                    c_rows = min(query_chunk, n_q - c0)
+                    for sub in range(n_sub):
+                        t = min(ref_chunk, n_r - sub * ref_chunk)
+                        if gemm_t is float32_t:
+                            gemm_cross(ref_rows + sub * ref_chunk * width,
+                                       query_rows + c0 * width, bounds, <int>t,
+                                       <int>c_rows, <int>width)
+                        else:
+                            dgemm_cross(ref_rows + sub * ref_chunk * width,
+                                        query_rows + c0 * width, bounds, <int>t,
+                                        <int>c_rows, <int>width)
+                        scan_products(bounds, c_rows, t, r0 + sub * ref_chunk,
+                                      query_in_reference + q0 + c0, n_candidates,
+                                      keys + c0 * n_candidates, idx + c0 * n_candidates)
+                free(bounds)
+            r0 += n_r
+        for i in prange(n_q, schedule='static', num_threads=n_threads):
+            certify_row(query + (q0 + i) * n_features, reference, n_reference, n_features,
+                        query_in_reference[q0 + i], k, n_candidates,
+                        keys + i * n_candidates, idx + i * n_candidates,
+                        out_indices + (q0 + i) * k, out_distances + (q0 + i) * k,
+                        out_failed + q0 + i)
+        q0 += n_q
+    free(query_rows)
+    free(ref_rows)
+    free(keys)
+    free(idx)
 
 
 def knn_gemm(const data_t[:, ::1] query, const data_t[:, ::1] reference,
