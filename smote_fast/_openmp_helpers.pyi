@@ -1,0 +1,6 @@
+from typing import Any
+
+def openmp_enabled() -> bool: ...
+def omp_max_threads() -> int: ...
+
+__test__: Any
