@@ -3,6 +3,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 VENV="${VENV:-.venv}"
-"$VENV/bin/python" -m pip --disable-pip-version-check -q install ruff cython-lint
+"$VENV/bin/python" -m pip --disable-pip-version-check -q install ruff cython-lint pycodestyle
+export PATH="$PWD/$VENV/bin:$PATH"
 "$VENV/bin/ruff" check .
 "$VENV/bin/cython-lint" smote_fast/

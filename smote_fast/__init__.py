@@ -5,11 +5,13 @@ same output as imbalanced-learn's, plus an ``n_jobs`` thread count that never
 changes results.
 """
 
+from ._adasyn import ADASYN
 from ._neighbors import ExactNearestNeighbors
-from ._smote import SMOTE
+from ._smote import SMOTE, BorderlineSMOTE
 
 __version__ = "0.1.0"
-__all__ = ["SMOTE", "ExactNearestNeighbors", "show_config", "__version__"]
+__all__ = ["SMOTE", "BorderlineSMOTE", "ADASYN", "ExactNearestNeighbors", "show_config",
+           "__version__"]
 
 
 def show_config():

@@ -97,7 +97,7 @@ def write_plot(X, y, results, path):
     panels = [("original", X, y, X.shape[0])] + [
         (label, X_res, y_res, X.shape[0]) for label, X_res, y_res in results]
     fig, axes = plt.subplots(1, len(panels), figsize=(4 * len(panels), 4), squeeze=False)
-    for ax, (title, data, labels, n_original) in zip(axes[0], panels):
+    for ax, (title, data, labels, n_original) in zip(axes[0], panels, strict=False):
         original, synthetic = slice(0, n_original), slice(n_original, None)
         ax.scatter(data[original, 0], data[original, 1], c=labels[original], s=4,
                    cmap="coolwarm", alpha=0.5)

@@ -408,6 +408,11 @@ class OtherClassNeighbors:
         if self._exact:
             rows = np.unique(rows_to_search)
             estimator._fit_rows(data.kernel_X)
+            if estimator.n_neighbors > estimator.n_samples_fit_:
+                # imbalanced-learn fails at the first class's query: do the same,
+                # with that class's row count in the message (see ``neighbors``).
+                self._neighbors = None
+                return
             self._neighbors = estimator._neighbors_of_own_rows(rows)
             self._position = np.full(data.X.shape[0], -1, dtype=np.intp)
             self._position[rows] = np.arange(rows.size)
@@ -417,6 +422,8 @@ class OtherClassNeighbors:
     def neighbors(self, rows):
         """The m neighbours (rows of X) of each of ``rows``, themselves excluded."""
         if self._exact:
+            if self._neighbors is None:
+                self.estimator._check_enough(self.estimator.n_neighbors, len(rows))
             return self._neighbors[self._position[rows]]
         answer = self.estimator.kneighbors(self.data.X[rows], return_distance=False)
         return np.ascontiguousarray(np.asarray(answer)[:, 1:], dtype=np.intp)

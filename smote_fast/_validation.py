@@ -470,7 +470,7 @@ def resolve_sampling_strategy(sampling_strategy, y, classes, counts):
     if classes.size <= 1:
         raise ValueError("The target 'y' needs to have more than 1 class. Got "
                          f"{classes.size} class instead")
-    stats = dict(zip(classes, counts))
+    stats = dict(zip(classes, counts, strict=False))
     majority = classes[int(np.argmax(counts))]
     minority = classes[int(np.argmin(counts))]
     n_majority = int(counts.max())

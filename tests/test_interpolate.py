@@ -69,7 +69,7 @@ def test_csr_rows_equal_dense(dtype, index_dtype, scaled):
     np.testing.assert_array_equal(result.toarray(), expected)
     assert (data != 0).all()  # zeros are not stored
     assert result.has_sorted_indices or all(
-        (np.diff(cols[a:b]) > 0).all() for a, b in zip(indptr[:-1], indptr[1:]))
+        (np.diff(cols[a:b]) > 0).all() for a, b in zip(indptr[:-1], indptr[1:], strict=False))
 
 
 def test_resolve_pairs_maps_flat_draws():

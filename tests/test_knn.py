@@ -4,8 +4,7 @@ import numpy as np
 import pytest
 from scipy import sparse
 
-from smote_fast import ExactNearestNeighbors
-from smote_fast import _neighbors
+from smote_fast import ExactNearestNeighbors, _neighbors
 from smote_fast._neighbors import kneighbors
 from smote_fast._openmp_helpers import openmp_enabled
 

@@ -1,0 +1,137 @@
+"""ADASYN (He et al., 2008): SMOTE that creates more samples from the minority
+samples that are harder to learn, i.e. with more neighbours of other classes."""
+
+import numpy as np
+
+from ._base import BaseOverSampler
+from ._neighbors import OtherClassNeighbors, make_neighbors_estimator, neighbors_within
+from ._smote import synthetic_block
+from ._validation import NEIGHBORS_CONSTRAINT, check_random_state
+
+
+class ADASYN(BaseOverSampler):
+    """Adaptive Synthetic sampling.
+
+    A drop-in replacement for ``imblearn.over_sampling.ADASYN`` (imbalanced-learn
+    0.14.2): same parameters, attributes and errors, and for the same
+    ``random_state`` the same output (element for element on data without tied
+    neighbour distances).
+
+    For each sample of a class, the share ``r_i`` of its ``K`` nearest
+    neighbours (among all samples) that belong to another class measures how
+    hard it is to learn. The ``n`` samples requested for the class are spread
+    in proportion: sample ``i`` gets ``g_i = rint(n * r_i / sum(r))`` synthetic
+    samples, each on the segment towards one of its ``K`` nearest neighbours of
+    its own class.
+
+    Parameters
+    ----------
+    sampling_strategy : float, str, dict or callable, default='auto'
+        How many samples each class should have after resampling: a float (binary
+        only, ratio to the majority), ``'minority'``, ``'not minority'``,
+        ``'not majority'``, ``'all'``, ``'auto'`` (= ``'not majority'``), a mapping
+        ``{class: n_samples}`` or a callable ``y -> mapping``. The counts produced
+        differ slightly (see Notes).
+    random_state : int, RandomState instance or None, default=None
+        Resolved once per ``fit_resample``: an int gives a new stream for every
+        call (so repeated calls give the same output), a RandomState is shared and
+        advanced, None uses numpy's global one.
+    n_neighbors : int or object, default=5
+        Number of nearest neighbours ``K``, or a neighbours object (e.g.
+        scikit-learn's ``NearestNeighbors``), which is cloned and used exactly as
+        imbalanced-learn uses it (its ``n_neighbors`` counts the sample itself).
+    n_jobs : int or None, default=None
+        Threads for the kernels (None: what OpenMP allows; -1: all cores). Never
+        changes the result.
+
+    Attributes
+    ----------
+    sampling_strategy_ : OrderedDict
+        Number of samples requested per class, sorted by class.
+    nn_ : estimator object
+        The neighbours estimator, fitted on the last class processed.
+    n_features_in_ : int
+        Number of features seen at fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Feature names seen at fit (only when all are strings).
+
+    Notes
+    -----
+    As in imbalanced-learn, each ``g_i`` is rounded on its own (half to even),
+    so a class receives ``sum(g_i)`` new samples, which can be a few more or
+    fewer than ``sampling_strategy_`` asks for. Two errors are specific:
+
+    * ``RuntimeError`` when no neighbour of the class's samples belongs to
+      another class (the message keeps imbalanced-learn's wording);
+    * ``ValueError("No samples will be generated with the provided ratio
+      settings.")`` when every ``g_i`` rounds to zero.
+
+    Neighbours are exact and ordered by (distance, row index), the sample itself
+    excluded by index. On data with ties this is reproducible where
+    imbalanced-learn's result depends on scikit-learn's algorithm and thread
+    count; pass a ``NearestNeighbors`` object to follow imbalanced-learn exactly.
+
+    References
+    ----------
+    H. He, Y. Bai, E. A. Garcia, S. Li, "ADASYN: Adaptive synthetic sampling
+    approach for imbalanced learning", IJCNN 2008.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from smote_fast import ADASYN
+    >>> rng = np.random.RandomState(0)
+    >>> X = np.vstack([rng.normal(size=(90, 2)), rng.normal(1.0, 1.0, size=(10, 2))])
+    >>> y = np.array([0] * 90 + [1] * 10)
+    >>> X_res, y_res = ADASYN(random_state=42).fit_resample(X, y)
+    >>> np.bincount(y_res)
+    array([90, 92])
+    """
+
+    def __init__(self, *, sampling_strategy="auto", random_state=None, n_neighbors=5,
+                 n_jobs=None):
+        self.sampling_strategy = sampling_strategy
+        self.random_state = random_state
+        self.n_neighbors = n_neighbors
+        self.n_jobs = n_jobs
+
+    @classmethod
+    def _constraints(cls):
+        return {**super()._constraints(), "n_neighbors": NEIGHBORS_CONSTRAINT}
+
+    def _fit_resample(self, data):
+        self.nn_ = make_neighbors_estimator(self.n_neighbors, self.n_jobs)
+        random_state = check_random_state(self.random_state)
+        requested = [(label, n) for label, n in self.sampling_strategy_.items() if n > 0]
+        if not requested:
+            return self._assemble(data, [])
+        # A second estimator for the neighbours among all of X: nn_ itself is
+        # re-fitted on each class.
+        labels_of_neighbors = OtherClassNeighbors(
+            make_neighbors_estimator(self.n_neighbors, self.n_jobs), data,
+            np.concatenate([data.rows_of(label) for label, _ in requested]))
+        n_neighbors = self.nn_.n_neighbors - 1
+        blocks = []
+        for label, n_samples in requested:
+            class_rows = data.rows_of(label)
+            ratio = labels_of_neighbors.counts(class_rows, label) / n_neighbors
+            if not np.sum(ratio):
+                raise RuntimeError(
+                    "Not any neigbours belong to the majority class. This case will induce "
+                    "a NaN case with a division by zero. ADASYN is not suited for this "
+                    "specific dataset. Use SMOTE instead.")
+            ratio /= np.sum(ratio)
+            n_generate = np.rint(ratio * n_samples).astype(int)
+            n_samples = np.sum(n_generate)
+            if not n_samples:
+                raise ValueError("No samples will be generated with the provided ratio "
+                                 "settings.")
+            neighbors = neighbors_within(self.nn_, data.X[class_rows])
+            # Each sample i is a base g_i times, in order; the neighbour column and
+            # the step are drawn per synthetic sample.
+            table_rows = np.repeat(np.arange(len(class_rows)), n_generate)
+            columns = random_state.choice(n_neighbors, size=n_samples)
+            steps = random_state.uniform(size=(n_samples, 1)).reshape(-1)
+            blocks.append(synthetic_block(label, table_rows * n_neighbors + columns, steps,
+                                          neighbors, class_rows, class_rows))
+        return self._assemble(data, blocks)
