@@ -142,14 +142,19 @@ cdef inline void write_augmented_row(const data_t* row, intp_t n_features,
         out[n_features + 1] = 1
 
 
-cdef inline intp_t count_below(const gemm_t* values, intp_t n,
-                               gemm_t threshold) noexcept nogil:
-    """How many values are below the threshold: a branch-free loop the compiler
-    vectorises, so product rows without a candidate cost one streaming pass."""
-    cdef intp_t j, hits = 0
+cdef inline bint any_below(const gemm_t* values, intp_t n, gemm_t threshold) noexcept nogil:
+    """Whether any value is below the threshold: a branch-free OR the compiler
+    vectorises, so bounds without a candidate cost one streaming pass."""
+    cdef intp_t j
+    cdef int hit = 0
     for j in range(n):
-        hits += values[j] < threshold
-    return hits
+        hit |= values[j] < threshold
+    return hit
+
+
+# Bounds tested per vectorised pass: only sub-blocks holding a candidate are
+# scanned one by one (after the first blocks fill the heaps, few do).
+DEF SCAN_STRIDE = 32
 
 
 cdef void scan_products(const gemm_t* bounds, intp_t n_rows, intp_t n_block,
@@ -157,7 +162,7 @@ cdef void scan_products(const gemm_t* bounds, intp_t n_rows, intp_t n_block,
                         intp_t n_candidates, float64_t* keys,
                         intp_t* idx) noexcept nogil:
     """Push every reference of the block whose bound beats a row's heap root."""
-    cdef intp_t ii, jj
+    cdef intp_t ii, jj, sub, sub_end, own
     cdef gemm_t threshold
     cdef const gemm_t* row_bounds
     cdef float64_t* row_keys
@@ -166,16 +171,19 @@ cdef void scan_products(const gemm_t* bounds, intp_t n_rows, intp_t n_block,
         row_keys = keys + ii * n_candidates
         row_idx = idx + ii * n_candidates
         row_bounds = bounds + ii * n_block
+        own = self_index[ii] - block_start
         # Heap keys are GEMM values widened to float64: this cast is exact.
         threshold = <gemm_t>row_keys[0]
-        if count_below(row_bounds, n_block, threshold) == 0:
-            continue
-        for jj in range(n_block):
-            # Strict: references arrive in increasing index (see direct_row).
-            if row_bounds[jj] < threshold and block_start + jj != self_index[ii]:
-                heap_replace_root(row_keys, row_idx, n_candidates,
-                                  <float64_t>row_bounds[jj], block_start + jj)
-                threshold = <gemm_t>row_keys[0]
+        for sub in range(0, n_block, SCAN_STRIDE):
+            sub_end = min(sub + SCAN_STRIDE, n_block)
+            if not any_below(row_bounds + sub, sub_end - sub, threshold):
+                continue
+            for jj in range(sub, sub_end):
+                # Strict: references arrive in increasing index (see direct_row).
+                if row_bounds[jj] < threshold and jj != own:
+                    heap_replace_root(row_keys, row_idx, n_candidates,
+                                      <float64_t>row_bounds[jj], block_start + jj)
+                    threshold = <gemm_t>row_keys[0]
 
 
 cdef void certify_row(const data_t* query_row, const data_t* reference,

@@ -204,8 +204,6 @@ class _blas_limited_to_one_thread:
         self._limits = None
 
     def __enter__(self):
-        if self.n_threads <= 1:
-            return 1
         cls = type(self)
         if cls._controller is None and not cls._unavailable:
             try:
@@ -216,6 +214,8 @@ class _blas_limited_to_one_thread:
                 cls._controller = ThreadpoolController()
         if cls._controller is None:
             return 1
+        # Also for one kernel thread: n_jobs=1 means one thread, and OpenBLAS
+        # threads spinning between small GEMMs cost more than they give.
         self._limits = cls._controller.limit(limits=1, user_api="blas")
         return self.n_threads
 
