@@ -15,6 +15,7 @@ from collections.abc import Mapping
 import numpy as np
 from scipy import sparse
 
+from ._checks import count_non_finite
 from ._openmp_helpers import omp_max_threads, openmp_enabled
 
 # --------------------------------------------------------------------------
@@ -424,20 +425,17 @@ def _check_shape(shape, name):
 
 
 def _check_finite(values, name):
-    if values.size <= 65536:
-        if np.isfinite(values).all():
+    if values.dtype in (np.float32, np.float64) and values.flags.c_contiguous:
+        # One parallel pass, no boolean temporary the size of the data.
+        flat = values.reshape(-1)
+        n_threads = threads_for_work(resolve_n_threads(None), flat.size)
+        if not count_non_finite(flat, n_threads):
             return
-    else:
-        # One summation pass decides the common case without a boolean temporary.
-        with np.errstate(over="ignore", invalid="ignore"):
-            total = values.sum()
-        if np.isfinite(total):
-            return
+    elif np.isfinite(values).all():
+        return
     if np.isnan(values).any():
         raise ValueError(_NAN_MESSAGE.format(name=name))
-    if np.isinf(values).any():
-        raise ValueError(
-            f"Input X contains infinity or a value too large for {values.dtype!r}.")
+    raise ValueError(f"Input X contains infinity or a value too large for {values.dtype!r}.")
 
 
 def _check_sparse(X, name):
