@@ -195,7 +195,6 @@ def make_tutorial_data():
 
 def timed_call(fn: Callable[[], Any]) -> tuple[float, Any]:
     """Run ``fn`` once with the garbage collector off; return (seconds, result)."""
-    gc.collect()
     gc.disable()
     try:
         t0 = time.perf_counter()
@@ -260,6 +259,54 @@ def measure_memory(fn: Callable[[], Any]) -> dict:
     }
     del out, X_res
     return res
+
+
+class ForeignCpu:
+    """Share of the machine's CPU used by *other* processes while a config ran.
+
+    Busy time from /proc/stat minus this process's own CPU time, over
+    wall time x CPUs. A noisy neighbour (a build, a test run) shows up here; the
+    timings of configs with a high value are suspect. None off Linux.
+    """
+
+    def __init__(self) -> None:
+        self._start = self._snapshot()
+
+    @staticmethod
+    def _snapshot() -> tuple[float, float, float] | None:
+        try:
+            with open("/proc/stat") as f:
+                fields = [int(v) for v in f.readline().split()[1:]]
+        except (OSError, ValueError):
+            return None
+        busy = sum(fields) - fields[3] - (fields[4] if len(fields) > 4 else 0)  # minus idle, iowait
+        own = os.times()
+        return busy / os.sysconf("SC_CLK_TCK"), own.user + own.system, time.perf_counter()
+
+    def fraction(self) -> float | None:
+        """Foreign CPU seconds / (wall seconds x CPUs) since construction."""
+        end = self._snapshot()
+        if end is None or self._start is None:
+            return None
+        busy, own, wall = (e - s for e, s in zip(end, self._start, strict=True))
+        if wall <= 0:
+            return None
+        return max(0.0, (busy - own) / (wall * (os.cpu_count() or 1)))
+
+
+def wait_until_idle(max_seconds: float, threshold: float = 0.10, window: float = 3.0) -> float:
+    """Sleep until other processes use < ``threshold`` of the CPUs over ``window`` s.
+
+    Gives up after ``max_seconds``; returns the seconds waited.
+    """
+    t0 = time.perf_counter()
+    while time.perf_counter() - t0 < max_seconds:
+        probe = ForeignCpu()
+        time.sleep(window)
+        frac = probe.fraction()
+        if frac is None or frac < threshold:
+            break
+    return time.perf_counter() - t0
 
 
 def median(xs: list[float]) -> float | None:
@@ -472,6 +519,8 @@ def run_config(
 ) -> dict:
     """Benchmark one (sampler, dataset): warm-up, alternating timed calls, checks, memory, k-NN."""
     spec = SAMPLERS[sampler]
+    foreign = ForeignCpu()
+    gc.collect()
     rec: dict[str, Any] = {
         "sampler": sampler,
         **meta,
@@ -551,6 +600,8 @@ def run_config(
         except Exception as exc:  # record it and go on
             rec["errors"]["knn"] = "".join(traceback.format_exception_only(exc)).strip()
             rec["errors"]["knn_traceback"] = traceback.format_exc()
+    rec["foreign_cpu"] = foreign.fraction()
+    rec["loadavg"] = os.getloadavg() if hasattr(os, "getloadavg") else None
     return rec
 
 
@@ -589,6 +640,7 @@ def environment(smote_fast_version: str | None) -> dict:
         "os_cpu_count": os.cpu_count(),
         "affinity_cpus": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
         "thread_env": {k: os.environ[k] for k in THREAD_ENV_VARS if k in os.environ},
+        "loadavg_start": os.getloadavg() if hasattr(os, "getloadavg") else None,
     }
     try:
         with open("/proc/cpuinfo") as f:
@@ -629,6 +681,9 @@ def _fmt_ratio(x: float | None) -> str:
     return "–" if x is None else f"{x:.3g}×"
 
 
+FOREIGN_CPU_WARN = 0.10
+
+
 def render_markdown(results: dict) -> str:
     """The results as a markdown report (header, table, errors)."""
     env, rows = results["environment"], results["configs"]
@@ -641,10 +696,12 @@ def render_markdown(results: dict) -> str:
         f"versions: {', '.join(f'{k} {v}' for k, v in env['versions'].items())}  ",
         f"CPU: {env.get('cpu_model')}; os.cpu_count={env['os_cpu_count']}, affinity={env['affinity_cpus']}; "
         f"threadpools: {pool_txt}; smote_fast n_jobs={results['options']['n_jobs']}; "
-        f"thread env: {env.get('thread_env') or 'none set'}  ",
+        f"thread env: {env.get('thread_env') or 'none set'}; "
+        f"load average at start: {env.get('loadavg_start')}  ",
         "peak GEMM: "
         + ", ".join(f"{k} {v['gflops']:.1f} GFLOP/s (n={v['size']})" for k, v in peak.items())
-        + f"  \nclasses={results['options']['classes']}; speed-up = imblearn median / smote_fast median; "
+        + f"  \nclasses={results['options']['classes']}; speed-up = imblearn median / smote_fast median "
+        f"(† = other processes used > {FOREIGN_CPU_WARN:.0%} of the CPUs during that config); "
         "peak mem = tracemalloc peak during one call / X_res.nbytes; kNN/floor uses the float64 floor",
         "",
         "| sampler | n | d | minority | dtype | imblearn s | smote_fast s | speed-up | "
@@ -682,11 +739,12 @@ def render_markdown(results: dict) -> str:
                 )
                 + ")"
             )
+        busy = " †" if (r.get("foreign_cpu") or 0) > FOREIGN_CPU_WARN else ""
         name = r["sampler"] + (f" [{r['dataset']}]" if r["dataset"] != "synthetic" else "")
         lines.append(
             f"| {name} | {r['n']} | {r['d']} | {r['minority']:g} | {r['dtype']} | "
             f"{_fmt_s(r['median'].get('imblearn'))} | {_fmt_s(r['median'].get('smote_fast'))} | "
-            f"{_fmt_ratio(r.get('speedup'))} | {mem_txt} | {_fmt_s(knn.get('knn_seconds'))} | "
+            f"{_fmt_ratio(r.get('speedup'))}{busy} | {mem_txt} | {_fmt_s(knn.get('knn_seconds'))} | "
             f"{floor_txt} | {_fmt_ratio(knn.get('knn_over_floor64'))} | {ident} |"
         )
     notes = []
@@ -697,10 +755,14 @@ def render_markdown(results: dict) -> str:
                 notes.append(f"- {tag}: {k}: {v.splitlines()[-1] if v else v}")
         for k, v in r["skipped"].items():
             notes.append(f"- {tag}: {k} skipped: {v}")
+        if (r.get("foreign_cpu") or 0) > FOREIGN_CPU_WARN:
+            notes.append(
+                f"- {tag}: other processes used {r['foreign_cpu']:.0%} of the CPUs meanwhile; timings suspect"
+            )
         if r.get("knn", {}).get("knn_unavailable"):
             notes.append(f"- {tag}: kNN column unavailable: {r['knn']['knn_unavailable']}")
     if notes:
-        lines += ["", "Errors / skips:", *notes]
+        lines += ["", "Errors / skips / warnings:", *notes]
     lines.append(f"\nwall time: {results.get('wall_seconds', 0):.1f} s")
     return "\n".join(lines) + "\n"
 
@@ -771,6 +833,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--skip-imblearn", action="store_true", help="time only smote_fast")
     p.add_argument("--skip-smote-fast", action="store_true", help="time only imblearn")
     p.add_argument("--skip-memory", action="store_true", help="no tracemalloc memory call")
+    p.add_argument(
+        "--wait-idle",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="first wait up to this long for other processes to use < 10%% of the CPUs",
+    )
     p.add_argument("--skip-knn", action="store_true", help="no k-NN step / GEMM floor columns")
     p.add_argument(
         "--floor-budget", type=float, help="seconds per GEMM-floor measurement (default 0.3)"
@@ -823,6 +892,9 @@ def main(argv: list[str] | None = None) -> int:
                 f"error: cannot import smote_fast ({exc}); use --skip-smote-fast", file=sys.stderr
             )
             return 2
+    if args.wait_idle > 0:
+        waited = wait_until_idle(args.wait_idle)
+        print(f"waited {waited:.0f} s for an idle machine", file=sys.stderr)
     opts = RunOptions(
         impls=impls,
         repeats=args.repeats,
@@ -839,6 +911,13 @@ def main(argv: list[str] | None = None) -> int:
         "gemm_peak": {dt: gemm_peak(args.gemm_size, dt) for dt in ("float64", "float32")},
         "configs": [],
     }
+    # Import every sampler's module now, then move the (many) objects made by
+    # these imports out of the collector's reach: a full gc.collect() otherwise
+    # takes ~70 ms here, which would swamp the small configs.
+    for impl in impls:
+        importlib.import_module(IMPL_MODULES[impl])
+    gc.collect()
+    gc.freeze()
     history, floor_cache = History(), {}
 
     def record(rec: dict) -> None:
