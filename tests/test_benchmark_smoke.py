@@ -22,4 +22,4 @@ def test_quick_benchmark_writes_identical_results(tmp_path):
     assert rows, "no configuration was measured"
     for row in rows:
         assert not row["errors"] and row["identical"] is True, row
-    assert (tmp_path / "smoke.md").read_text().count("| smote") == len(rows)
+    assert (tmp_path / "smoke.md").read_text().count("\n| smote |") == len(rows)
