@@ -142,27 +142,78 @@ cdef inline void write_augmented_row(const data_t* row, intp_t n_features,
         out[n_features + 1] = 1
 
 
-cdef inline bint any_below(const gemm_t* values, intp_t n, gemm_t threshold) noexcept nogil:
-    """Whether any value is below the threshold: a branch-free OR the compiler
-    vectorises, so bounds without a candidate cost one streaming pass."""
-    cdef intp_t j
-    cdef int hit = 0
-    for j in range(n):
-        hit |= values[j] < threshold
-    return hit
+cdef extern from *:
+    """
+    /* Where the compiler and loader support it, build this search for AVX-512,
+       AVX2 and the baseline, picked once at load time: the binary stays
+       portable and the vector width follows the machine. */
+    #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) \
+        && defined(__linux__) && __GNUC__ >= 8
+    #define SMOTE_FAST_MULTIVERSION __attribute__((target_clones("avx512f", "avx2", "default")))
+    #else
+    #define SMOTE_FAST_MULTIVERSION
+    #endif
+    #define SMOTE_FAST_GROUP 32
 
+    /* Index of the lowest set bit of a non-zero word. */
+    static inline int smote_fast_lowest_bit(unsigned int bits) {
+    #if defined(__GNUC__) || defined(__clang__)
+        return __builtin_ctz(bits);
+    #else
+        int t = 0;
+        while (!(bits & 1u)) { bits >>= 1; ++t; }
+        return t;
+    #endif
+    }
 
-# Bounds tested per vectorised pass: only sub-blocks holding a candidate are
-# scanned one by one (after the first blocks fill the heaps, few do).
-DEF SCAN_STRIDE = 32
+    /* First group of SMOTE_FAST_GROUP values at or after start holding a value
+       below the threshold (or the incomplete tail), and in *mask the positions
+       of those values in the group: branch-free tests each clone vectorises at
+       its width. Returns n when no group is left. */
+    #define SMOTE_FAST_NEXT_CANDIDATE(NAME, TYPE)                                  \
+    SMOTE_FAST_MULTIVERSION                                                       \
+    static Py_ssize_t NAME(const TYPE *values, Py_ssize_t start, Py_ssize_t n,    \
+                           TYPE threshold, unsigned int *mask) {                  \
+        Py_ssize_t j = start;                                                     \
+        for (; j + SMOTE_FAST_GROUP <= n; j += SMOTE_FAST_GROUP) {                \
+            unsigned int bits = 0;                                                \
+            for (int t = 0; t < SMOTE_FAST_GROUP; ++t) {                          \
+                bits |= (unsigned int)(values[j + t] < threshold) << t;           \
+            }                                                                     \
+            if (bits) {                                                           \
+                *mask = bits;                                                     \
+                return j;                                                         \
+            }                                                                     \
+        }                                                                         \
+        unsigned int bits = 0;                                                    \
+        for (Py_ssize_t t = 0; j + t < n; ++t) {                                  \
+            bits |= (unsigned int)(values[j + t] < threshold) << t;               \
+        }                                                                         \
+        *mask = bits;                                                             \
+        return bits ? j : n;                                                      \
+    }
+    SMOTE_FAST_NEXT_CANDIDATE(smote_fast_next_candidate_f32, float)
+    SMOTE_FAST_NEXT_CANDIDATE(smote_fast_next_candidate_f64, double)
+    """
+    intp_t SCAN_GROUP "SMOTE_FAST_GROUP"
+    intp_t next_candidate_f32 "smote_fast_next_candidate_f32"(
+        const float32_t* values, intp_t start, intp_t n, float32_t threshold,
+        unsigned int* mask) noexcept nogil
+    intp_t next_candidate_f64 "smote_fast_next_candidate_f64"(
+        const float64_t* values, intp_t start, intp_t n, float64_t threshold,
+        unsigned int* mask) noexcept nogil
+    int lowest_bit "smote_fast_lowest_bit"(unsigned int bits) noexcept nogil
 
 
 cdef void scan_products(const gemm_t* bounds, intp_t n_rows, intp_t n_block,
                         intp_t block_start, const intp_t* self_index,
                         intp_t n_candidates, float64_t* keys,
                         intp_t* idx) noexcept nogil:
-    """Push every reference of the block whose bound beats a row's heap root."""
-    cdef intp_t ii, jj, sub, sub_end, own
+    """Push every reference of the block whose bound beats a row's heap root;
+    groups of bounds without any candidate are skipped by a vectorised test
+    (after the first blocks fill the heaps, almost all of them)."""
+    cdef intp_t ii, jj, start, own
+    cdef unsigned int mask
     cdef gemm_t threshold
     cdef const gemm_t* row_bounds
     cdef float64_t* row_keys
@@ -174,16 +225,24 @@ cdef void scan_products(const gemm_t* bounds, intp_t n_rows, intp_t n_block,
         own = self_index[ii] - block_start
         # Heap keys are GEMM values widened to float64: this cast is exact.
         threshold = <gemm_t>row_keys[0]
-        for sub in range(0, n_block, SCAN_STRIDE):
-            sub_end = min(sub + SCAN_STRIDE, n_block)
-            if not any_below(row_bounds + sub, sub_end - sub, threshold):
-                continue
-            for jj in range(sub, sub_end):
+        start = 0
+        while start < n_block:
+            if gemm_t is float32_t:
+                start = next_candidate_f32(row_bounds, start, n_block, threshold, &mask)
+            else:
+                start = next_candidate_f64(row_bounds, start, n_block, threshold, &mask)
+            if start >= n_block:
+                break
+            # Only flagged positions can qualify: the threshold only decreases.
+            while mask:
+                jj = start + lowest_bit(mask)
+                mask &= mask - 1
                 # Strict: references arrive in increasing index (see direct_row).
                 if row_bounds[jj] < threshold and jj != own:
                     heap_replace_root(row_keys, row_idx, n_candidates,
                                       <float64_t>row_bounds[jj], block_start + jj)
                     threshold = <gemm_t>row_keys[0]
+            start += SCAN_GROUP
 
 
 cdef void certify_row(const data_t* query_row, const data_t* reference,
