@@ -24,41 +24,47 @@ ctypedef fused data_t:
 cdef intp_t NO_INDEX = <intp_t>((<size_t>-1) >> 1)
 
 
-cdef inline float64_t row_key(const data_t* X, intp_t row, intp_t n_features,
-                              intp_t dim) noexcept nogil:
-    return <float64_t>X[row * n_features + dim]
+cdef inline void swap_rows(data_t* X, intp_t* perm, intp_t n_features, intp_t a,
+                           intp_t b) noexcept nogil:
+    cdef intp_t f, tmp_index
+    cdef data_t tmp
+    for f in range(n_features):
+        tmp = X[a * n_features + f]
+        X[a * n_features + f] = X[b * n_features + f]
+        X[b * n_features + f] = tmp
+    tmp_index = perm[a]
+    perm[a] = perm[b]
+    perm[b] = tmp_index
 
 
-cdef void select_median(const data_t* X, intp_t n_features, intp_t dim,
-                        intp_t* perm, intp_t start, intp_t end,
-                        intp_t mid) noexcept nogil:
-    """Partially order perm[start:end] by X[:, dim] so that perm[mid] holds the
-    element of that rank (quickselect, median-of-three pivots, deterministic)."""
-    cdef intp_t lo = start, hi = end - 1, i, j, a, b, c, tmp
+cdef void select_median(data_t* X, intp_t* perm, intp_t n_features, intp_t dim,
+                        intp_t start, intp_t end, intp_t mid) noexcept nogil:
+    """Reorder rows start..end of X (and perm alongside) so that row ``mid`` holds
+    the element of that rank along ``dim``, smaller ones before it and larger
+    ones after (quickselect with median-of-three pivots, deterministic). Rows
+    move physically, so every level of the build streams through memory."""
+    cdef intp_t lo = start, hi = end - 1, i, j, a, b, c
     cdef float64_t pivot
     while hi > lo:
         a = lo
         b = lo + (hi - lo) // 2
         c = hi
-        # median of three keys as pivot
-        if row_key(X, perm[a], n_features, dim) > row_key(X, perm[b], n_features, dim):
+        if X[a * n_features + dim] > X[b * n_features + dim]:
             a, b = b, a
-        if row_key(X, perm[b], n_features, dim) > row_key(X, perm[c], n_features, dim):
+        if X[b * n_features + dim] > X[c * n_features + dim]:
             b = c
-            if row_key(X, perm[a], n_features, dim) > row_key(X, perm[b], n_features, dim):
+            if X[a * n_features + dim] > X[b * n_features + dim]:
                 b = a
-        pivot = row_key(X, perm[b], n_features, dim)
+        pivot = X[b * n_features + dim]
         i = lo
         j = hi
         while i <= j:
-            while row_key(X, perm[i], n_features, dim) < pivot:
+            while X[i * n_features + dim] < pivot:
                 i += 1
-            while row_key(X, perm[j], n_features, dim) > pivot:
+            while X[j * n_features + dim] > pivot:
                 j -= 1
             if i <= j:
-                tmp = perm[i]
-                perm[i] = perm[j]
-                perm[j] = tmp
+                swap_rows(X, perm, n_features, i, j)
                 i += 1
                 j -= 1
         if mid <= j:
@@ -69,9 +75,8 @@ cdef void select_median(const data_t* X, intp_t n_features, intp_t dim,
             break
 
 
-cdef void node_bounds(const data_t* X, intp_t n_features, const intp_t* perm,
-                      intp_t start, intp_t end, float64_t* lo,
-                      float64_t* hi) noexcept nogil:
+cdef void node_bounds(const data_t* X, intp_t n_features, intp_t start, intp_t end,
+                      float64_t* lo, float64_t* hi) noexcept nogil:
     cdef intp_t t, f
     cdef float64_t value
     for f in range(n_features):
@@ -79,7 +84,7 @@ cdef void node_bounds(const data_t* X, intp_t n_features, const intp_t* perm,
         hi[f] = -INFINITY
     for t in range(start, end):
         for f in range(n_features):
-            value = <float64_t>X[perm[t] * n_features + f]
+            value = <float64_t>X[t * n_features + f]
             if value < lo[f]:
                 lo[f] = value
             if value > hi[f]:
@@ -90,44 +95,68 @@ def build_kdtree(const data_t[:, ::1] X, intp_t n_levels, intp_t[::1] perm,
                  intp_t[::1] node_start, intp_t[::1] node_end,
                  float64_t[:, ::1] node_lo, float64_t[:, ::1] node_hi,
                  data_t[:, ::1] X_tree, int n_threads):
-    """Fill the flat tree: ``perm`` (tree order of the rows), per-node row
-    ranges and bounding boxes, and ``X_tree = X[perm]`` for contiguous leaves."""
+    """Fill the flat tree: ``X_tree`` (the rows of X in tree order, so that each
+    node's rows are contiguous), ``perm`` (their rows in X), and per-node row
+    ranges and tight bounding boxes.
+
+    Going down, a node's box is its parent's cut at the split value: it contains
+    the node's rows, which is all the split rule (widest side) needs, and costs
+    no pass over the data. Tight boxes, which pruning benefits from, are then
+    scanned at the leaves only and merged upwards.
+    """
     cdef intp_t n_samples = X.shape[0], n_features = X.shape[1]
-    cdef intp_t level, first, n_in_level, t, node, start, end, mid, f, dim
+    cdef intp_t level, first, n_in_level, t, node, start, end, mid, f, dim, child
     cdef float64_t spread, widest
-    for t in range(n_samples):
-        perm[t] = t
-    node_start[0] = 0
-    node_end[0] = n_samples
     with nogil:
-        for level in range(n_levels + 1):
+        for t in prange(n_samples, schedule='static', num_threads=n_threads):
+            perm[t] = t
+            for f in range(n_features):
+                X_tree[t, f] = X[t, f]
+        node_start[0] = 0
+        node_end[0] = n_samples
+        node_bounds(&X_tree[0, 0], n_features, 0, n_samples, &node_lo[0, 0], &node_hi[0, 0])
+        for level in range(n_levels):
             first = (1 << level) - 1
             n_in_level = 1 << level
-            # nodes of one level cover disjoint ranges of perm: independent work
+            # nodes of one level cover disjoint row ranges: independent work
             for t in prange(n_in_level, schedule='dynamic', num_threads=n_threads):
                 node = first + t
                 start = node_start[node]
                 end = node_end[node]
-                node_bounds(&X[0, 0], n_features, &perm[0], start, end,
-                            &node_lo[node, 0], &node_hi[node, 0])
-                if level < n_levels:
-                    dim = 0
-                    widest = -1.0
+                dim = 0
+                widest = -1.0
+                for f in range(n_features):
+                    spread = node_hi[node, f] - node_lo[node, f]
+                    if spread > widest:
+                        widest = spread
+                        dim = f
+                mid = start + (end - start) // 2
+                if end - start > 1:
+                    select_median(&X_tree[0, 0], &perm[0], n_features, dim, start, end, mid)
+                for child in range(2 * node + 1, 2 * node + 3):
                     for f in range(n_features):
-                        spread = node_hi[node, f] - node_lo[node, f]
-                        if spread > widest:
-                            widest = spread
-                            dim = f
-                    mid = start + (end - start) // 2
-                    if end - start > 1:
-                        select_median(&X[0, 0], n_features, dim, &perm[0], start, end, mid)
-                    node_start[2 * node + 1] = start
-                    node_end[2 * node + 1] = mid
-                    node_start[2 * node + 2] = mid
-                    node_end[2 * node + 2] = end
-        for t in prange(n_samples, schedule='static', num_threads=n_threads):
-            for f in range(n_features):
-                X_tree[t, f] = X[perm[t], f]
+                        node_lo[child, f] = node_lo[node, f]
+                        node_hi[child, f] = node_hi[node, f]
+                node_start[2 * node + 1] = start
+                node_end[2 * node + 1] = mid
+                node_start[2 * node + 2] = mid
+                node_end[2 * node + 2] = end
+                if mid < end:
+                    node_hi[2 * node + 1, dim] = <float64_t>X_tree[mid, dim]
+                    node_lo[2 * node + 2, dim] = <float64_t>X_tree[mid, dim]
+        first = (1 << n_levels) - 1
+        for t in prange(1 << n_levels, schedule='static', num_threads=n_threads):
+            node_bounds(&X_tree[0, 0], n_features, node_start[first + t],
+                        node_end[first + t], &node_lo[first + t, 0], &node_hi[first + t, 0])
+        level = n_levels - 1
+        while level >= 0:
+            first = (1 << level) - 1
+            for t in prange(1 << level, schedule='static', num_threads=n_threads):
+                node = first + t
+                for f in range(n_features):
+                    node_lo[node, f] = min(node_lo[2 * node + 1, f], node_lo[2 * node + 2, f])
+                    node_hi[node, f] = max(node_hi[2 * node + 1, f], node_hi[2 * node + 2, f])
+            level -= 1
 
 
 cdef inline float64_t box_sqdist(const data_t* q, const float64_t* lo, const float64_t* hi,

@@ -26,7 +26,7 @@ TREE_MAX_FEATURES = 4
 TREE_MAX_FEATURES_LARGE = 8
 TREE_LARGE_REFERENCES = 1 << 16
 # Reference rows per kd-tree leaf.
-TREE_LEAF_SIZE = 16
+TREE_LEAF_SIZE = 32
 # Small searches (queries x references): direct differences cost less than
 # building a tree or calling GEMM.
 DIRECT_MAX_PAIRS = 1 << 16
