@@ -8,10 +8,11 @@ changes results.
 from ._adasyn import ADASYN
 from ._neighbors import ExactNearestNeighbors
 from ._smote import SMOTE, BorderlineSMOTE
+from ._svm_smote import SVMSMOTE
 
 __version__ = "0.1.0"
-__all__ = ["SMOTE", "BorderlineSMOTE", "ADASYN", "ExactNearestNeighbors", "show_config",
-           "__version__"]
+__all__ = ["SMOTE", "BorderlineSMOTE", "SVMSMOTE", "ADASYN", "ExactNearestNeighbors",
+           "show_config", "__version__"]
 
 
 def show_config():

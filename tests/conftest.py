@@ -66,17 +66,11 @@ def global_random_seed(request):
 
 
 def require_smote_fast_class(name):
-    """Return ``smote_fast.<name>``; skip the calling test if smote_fast lacks it.
-
-    The ONLY skip for samplers that are not written yet: delete the skip before a
-    release, so that a missing class fails instead.  A smote_fast that does not import
-    at all is an error, never a skip.
-    """
+    """Return ``smote_fast.<name>``; a missing sampler fails the calling test."""
     if name not in SAMPLER_NAMES:
         raise ValueError(f"unknown sampler {name!r}")
     cls = getattr(importlib.import_module("smote_fast"), name, None)
-    if cls is None:
-        pytest.skip(f"smote_fast.{name} does not exist yet")
+    assert cls is not None, f"smote_fast.{name} is missing"
     return cls
 
 
