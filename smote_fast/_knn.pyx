@@ -25,12 +25,9 @@ from libc.stdlib cimport free, malloc
 from libc.stdint cimport int32_t, int64_t
 from scipy.linalg.cython_blas cimport dgemm, sgemm
 
+from ._distances cimport data_t, exact_sqdist
 from ._heap cimport heap_replace_root, sort_pairs
 from ._typedefs cimport float32_t, float64_t, intp_t
-
-ctypedef fused data_t:
-    float32_t
-    float64_t
 
 ctypedef fused gemm_t:
     float32_t
@@ -42,16 +39,6 @@ ctypedef fused index_t:
 
 # Marks an empty heap slot; larger than any row index, so real rows displace it.
 cdef intp_t NO_INDEX = <intp_t>((<size_t>-1) >> 1)
-
-
-cdef inline float64_t exact_sqdist(const data_t* a, const data_t* b,
-                                   intp_t n_features) noexcept nogil:
-    cdef float64_t acc = 0.0, diff
-    cdef intp_t f
-    for f in range(n_features):
-        diff = <float64_t>a[f] - <float64_t>b[f]
-        acc = acc + diff * diff
-    return acc
 
 
 cdef inline void reset_heap(float64_t* keys, intp_t* idx, intp_t size) noexcept nogil:
@@ -98,24 +85,22 @@ def knn_direct(const data_t[:, ::1] query, const data_t[:, ::1] reference,
                        &out_indices[i, 0])
 
 
-cdef inline void gemm_cross(const float32_t* ref_block, const float32_t* query_block,
-                            float32_t* products, int n_ref, int n_query,
+cdef inline void gemm_cross(const gemm_t* ref_block, const gemm_t* query_block,
+                            gemm_t* products, int n_ref, int n_query,
                             int n_features) noexcept nogil:
+    """products (row-major n_query x n_ref) = query_block . ref_block^T; both
+    blocks row-major, so BLAS sees them transposed (scipy's signatures lack
+    const, hence the casts)."""
     cdef char trans_a = b'T', trans_b = b'N'
-    cdef float32_t one = 1.0, zero = 0.0
-    sgemm(&trans_a, &trans_b, &n_ref, &n_query, &n_features, &one,
-          <float32_t*>ref_block, &n_features, <float32_t*>query_block, &n_features,
-          &zero, products, &n_ref)
-
-
-cdef inline void dgemm_cross(const float64_t* ref_block, const float64_t* query_block,
-                             float64_t* products, int n_ref, int n_query,
-                             int n_features) noexcept nogil:
-    cdef char trans_a = b'T', trans_b = b'N'
-    cdef float64_t one = 1.0, zero = 0.0
-    dgemm(&trans_a, &trans_b, &n_ref, &n_query, &n_features, &one,
-          <float64_t*>ref_block, &n_features, <float64_t*>query_block, &n_features,
-          &zero, products, &n_ref)
+    cdef gemm_t one = 1.0, zero = 0.0
+    if gemm_t is float32_t:
+        sgemm(&trans_a, &trans_b, &n_ref, &n_query, &n_features, &one,
+              <float32_t*>ref_block, &n_features, <float32_t*>query_block, &n_features,
+              &zero, products, &n_ref)
+    else:
+        dgemm(&trans_a, &trans_b, &n_ref, &n_query, &n_features, &one,
+              <float64_t*>ref_block, &n_features, <float64_t*>query_block, &n_features,
+              &zero, products, &n_ref)
 
 
 cdef inline void write_augmented_row(const data_t* row, intp_t n_features,
@@ -317,14 +302,9 @@ cdef void gemm_all_chunks(
                     c_rows = min(query_chunk, n_q - c0)
                     for sub in range(n_sub):
                         t = min(ref_chunk, n_r - sub * ref_chunk)
-                        if gemm_t is float32_t:
-                            gemm_cross(ref_rows + sub * ref_chunk * width,
-                                       query_rows + c0 * width, bounds, <int>t,
-                                       <int>c_rows, <int>width)
-                        else:
-                            dgemm_cross(ref_rows + sub * ref_chunk * width,
-                                        query_rows + c0 * width, bounds, <int>t,
-                                        <int>c_rows, <int>width)
+                        gemm_cross(ref_rows + sub * ref_chunk * width,
+                                   query_rows + c0 * width, bounds, <int>t,
+                                   <int>c_rows, <int>width)
                         scan_products(bounds, c_rows, t, r0 + sub * ref_chunk,
                                       query_in_reference + q0 + c0, n_candidates,
                                       keys + c0 * n_candidates, idx + c0 * n_candidates)

@@ -14,12 +14,9 @@ from cython.parallel cimport prange
 from libc.math cimport INFINITY
 from libc.stdlib cimport free, malloc
 
+from ._distances cimport data_t, exact_sqdist
 from ._heap cimport heap_replace_root, pair_after, sort_pairs
-from ._typedefs cimport float32_t, float64_t, intp_t
-
-ctypedef fused data_t:
-    float32_t
-    float64_t
+from ._typedefs cimport float64_t, intp_t
 
 cdef intp_t NO_INDEX = <intp_t>((<size_t>-1) >> 1)
 
@@ -175,16 +172,6 @@ cdef inline float64_t box_sqdist(const data_t* q, const float64_t* lo, const flo
     return acc
 
 
-cdef inline float64_t point_sqdist(const data_t* a, const data_t* b,
-                                   intp_t n_features) noexcept nogil:
-    cdef float64_t acc = 0.0, diff
-    cdef intp_t f
-    for f in range(n_features):
-        diff = <float64_t>a[f] - <float64_t>b[f]
-        acc = acc + diff * diff
-    return acc
-
-
 cdef void query_one(const data_t* q, const data_t* X_tree, const intp_t* perm,
                     const intp_t* node_start, const intp_t* node_end,
                     const float64_t* node_lo, const float64_t* node_hi,
@@ -211,7 +198,7 @@ cdef void query_one(const data_t* q, const data_t* X_tree, const intp_t* perm,
                 row = perm[t]
                 if row == self_index:
                     continue
-                dist = point_sqdist(q, X_tree + t * n_features, n_features)
+                dist = exact_sqdist(q, X_tree + t * n_features, n_features)
                 # rows arrive in tree order, not index order: full pair comparison
                 if pair_after(keys[0], idx[0], dist, row):
                     heap_replace_root(keys, idx, k, dist, row)

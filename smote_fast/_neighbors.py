@@ -177,10 +177,14 @@ def _kdtree_search(query, reference, query_in_reference, indices, distances, n_t
     node_lo = np.empty((n_nodes, n_features))
     node_hi = np.empty((n_nodes, n_features))
     tree_rows = np.empty_like(reference)
+    # Thread counts follow the tree's own work (the build has a barrier per
+    # level, costly when a thread is descheduled), not queries x references.
     _knn_lowd.build_kdtree(reference, n_levels, perm, node_start, node_end, node_lo,
-                           node_hi, tree_rows, n_threads)
+                           node_hi, tree_rows,
+                           threads_for_work(n_threads, n_reference * n_levels * 16))
     _knn_lowd.knn_kdtree(query, tree_rows, perm, node_start, node_end, node_lo, node_hi,
-                         n_levels, query_in_reference, indices, distances, n_threads)
+                         n_levels, query_in_reference, indices, distances,
+                         threads_for_work(n_threads, query.shape[0] * n_levels * 256))
 
 
 def _max_abs_deviation(data, center):
