@@ -13,7 +13,10 @@ script
   separate call, relative to the size of the returned ``X_res``,
 * times smote_fast's k-NN step alone (``smote_fast._neighbors.kneighbors``)
   and compares it with the machine's "GEMM floor": a blockwise ``Q @ R.T``
-  doing the same distance work with numpy / OpenBLAS.
+  doing the same distance work with numpy / OpenBLAS,
+* for SVM-SMOTE, times one bare ``SVC`` fit and splits each implementation's
+  median into its SVM fits (imblearn: one per resampled class, smote_fast: one)
+  and the rest.
 
 Results go to stdout and to ``<out-dir>/<name>.md`` and ``<out-dir>/<name>.json``
 (rewritten after every configuration, so a killed run keeps what it measured).
@@ -84,18 +87,25 @@ def knn_minority_vs_all(m_param: str) -> Callable[[np.ndarray, np.ndarray, dict]
     return jobs
 
 
+MIN_MINORITY = 6  # k_neighbors=5 plus self; below that imblearn refuses
+
+
 @dataclass(frozen=True)
 class SamplerSpec:
     """One benchmarked sampler: same class name in smote_fast and imblearn.
 
     ``kwargs`` are passed to both constructors (smote_fast additionally gets
     ``n_jobs``); ``knn_jobs`` describes the nearest-neighbour step that is timed
-    alone against the GEMM floor (None: not timed).
+    alone against the GEMM floor (None: not timed); ``svm_split`` times a bare
+    SVC fit and splits the medians into SVM fits and the rest (SVM-SMOTE);
+    ``min_minority`` is the fewest rows :func:`make_data` gives a minority class.
     """
 
     class_name: str
     kwargs: dict = field(default_factory=dict)
     knn_jobs: Callable[[np.ndarray, np.ndarray, dict], list[KnnJob]] | None = None
+    svm_split: bool = False
+    min_minority: int = MIN_MINORITY
 
 
 SAMPLERS: dict[str, SamplerSpec] = {
@@ -111,7 +121,13 @@ SAMPLERS: dict[str, SamplerSpec] = {
         knn_minority_vs_all("m_neighbors"),
     ),
     "adasyn": SamplerSpec("ADASYN", {"n_neighbors": 5}, knn_minority_vs_all("n_neighbors")),
-    "svmsmote": SamplerSpec("SVMSMOTE", {"k_neighbors": 5, "m_neighbors": 10}, None),
+    # SVM-SMOTE raises "All support vectors are considered as noise" when no
+    # support vector of a class has a same-class row among its m_neighbors=10
+    # nearest rows. Tiny classes hit that: with 6-20 rows per class it happened
+    # for some n <= 1700, d in 2..100, 2-5 classes; with 25 or 30 rows for none.
+    "svmsmote": SamplerSpec(
+        "SVMSMOTE", {"k_neighbors": 5, "m_neighbors": 10}, None, svm_split=True, min_minority=30
+    ),
 }
 
 IMPLS = ("smote_fast", "imblearn")
@@ -132,20 +148,27 @@ def make_sampler(name: str, impl: str, random_state: int, n_jobs: int | None):
 # Data
 # --------------------------------------------------------------------------
 
-MIN_MINORITY = 6  # k_neighbors=5 plus self; below that imblearn refuses
 
-
-def make_data(n: int, d: int, minority: float, n_classes: int, dtype: str, seed: int = 0):
+def make_data(
+    n: int,
+    d: int,
+    minority: float,
+    n_classes: int,
+    dtype: str,
+    seed: int = 0,
+    min_minority: int = MIN_MINORITY,
+):
     """Tie-free Gaussian blobs: a majority class and ``n_classes - 1`` minority classes.
 
-    Each minority class gets ``round(minority * n)`` rows (at least MIN_MINORITY),
-    the majority the rest. Class centres are 2 standard deviations apart so the
-    classes overlap (Borderline/ADASYN/SVM-SMOTE then find "danger" samples).
+    Each minority class gets ``round(minority * n)`` rows (at least
+    ``min_minority``), the majority the rest. Class centres are 2 standard
+    deviations apart so the classes overlap (Borderline/ADASYN/SVM-SMOTE then
+    find "danger" samples).
     Continuous data has no duplicate rows with probability ~1; for d <= 8 it is
     checked and duplicates (after the cast to ``dtype``) are dropped.
     """
     rng = np.random.default_rng(seed)
-    n_min = max(int(round(minority * n)), MIN_MINORITY)
+    n_min = max(int(round(minority * n)), min_minority)
     n_maj = n - (n_classes - 1) * n_min
     if n_maj <= n_min:
         raise ValueError(
@@ -406,6 +429,7 @@ class RunOptions:
     floor_budget: float
     memory: bool
     knn: bool
+    svm: bool = True
 
 
 class History:
@@ -507,6 +531,64 @@ def time_knn(spec: SamplerSpec, X, y, opts: RunOptions, repeats: int, floor_cach
     return res
 
 
+SVM_MAX_FITS = 3  # bare SVC fits per config, at most
+SVM_SLOW_FIT = 60.0  # seconds; after a slower fit, no more are made
+
+
+def classes_resampled(sampler_obj) -> int:
+    """Classes a fitted sampler generated rows for (n_new > 0 in ``sampling_strategy_``)."""
+    return sum(1 for n_new in sampler_obj.sampling_strategy_.values() if n_new > 0)
+
+
+def time_svm_split(X, y, rec: dict, repeats: int) -> dict:
+    """Time a bare SVC fit and split each implementation's median into SVM fits + rest.
+
+    The SVC is the one both SVMSMOTEs build by default,
+    ``SVC(gamma="scale", random_state=0)``, fitted on all of X and y, timed like
+    the sampler calls (gc off) ``min(repeats, SVM_MAX_FITS)`` times, stopping
+    after a fit slower than SVM_SLOW_FIT s; ``svm_fit_s`` is the median.
+    imbalanced-learn refits the identical SVC for every resampled class,
+    smote_fast fits it once per call, so
+    ``rest_s = max(0, median - fits * svm_fit_s)``.
+    """
+    from sklearn.svm import SVC
+
+    def fit():
+        return SVC(gamma="scale", random_state=0).fit(X, y)
+
+    times: list[float] = []
+    while len(times) < max(1, min(repeats, SVM_MAX_FITS)):
+        times.append(timed_call(fit)[0])
+        if times[-1] > SVM_SLOW_FIT:
+            break
+    svm_s = median(times)
+    classes = rec.get("classes_resampled", {})
+    fits = {
+        impl: (n if impl == "imblearn" else min(n, 1))
+        for impl, n in classes.items()
+        if impl in ("imblearn", "smote_fast")
+    }
+    rest = {
+        impl: max(0.0, rec["median"][impl] - k * svm_s)
+        for impl, k in fits.items()
+        if rec["median"].get(impl) is not None
+    }
+    sf, imb = rec["median"].get("smote_fast"), rec["median"].get("imblearn")
+    return {
+        "svm_fit_s": svm_s,
+        "svm_fit_times": times,
+        "classes_resampled": classes,
+        "fits": fits,
+        "rest_s": rest,
+        "rest_ratio_imb_over_sf": (
+            rest["imblearn"] / rest["smote_fast"]
+            if rest.get("smote_fast") and "imblearn" in rest
+            else None
+        ),
+        "whole_ratio_sf_over_imb": sf / imb if sf and imb else None,
+    }
+
+
 def run_config(
     sampler: str,
     X: np.ndarray,
@@ -539,8 +621,10 @@ def run_config(
     def hist_key(impl: str) -> tuple:
         return (sampler, impl, *(meta[k] for k in ("d", "minority", "dtype", "classes", "dataset")))
 
-    def call(impl):
+    def call(impl, keep: dict | None = None):
         sampler_obj = make_sampler(sampler, impl, 0, opts.n_jobs)
+        if keep is not None:
+            keep[impl] = sampler_obj
         return lambda: sampler_obj.fit_resample(X, y)
 
     active = []
@@ -551,12 +635,17 @@ def run_config(
                 f"predicted {predicted:.0f} s per call > --max-seconds-per-config"
             )
             continue
+        warm: dict[str, Any] = {}
         try:
-            t, _ = timed_call(call(impl))
+            t, _ = timed_call(call(impl, warm))
         except Exception as exc:  # record it and go on
             rec["errors"][impl] = "".join(traceback.format_exception_only(exc)).strip()
             rec["errors"][impl + "_traceback"] = traceback.format_exc()
             continue
+        if spec.svm_split:
+            # Only the count is kept: the fitted sampler holds the SVM and k-NN models.
+            rec.setdefault("classes_resampled", {})[impl] = classes_resampled(warm[impl])
+        del warm
         rec["warmup"][impl] = t
         history.add(hist_key(impl), meta["n"], t)
         active.append(impl)
@@ -600,6 +689,12 @@ def run_config(
         except Exception as exc:  # record it and go on
             rec["errors"]["knn"] = "".join(traceback.format_exception_only(exc)).strip()
             rec["errors"]["knn_traceback"] = traceback.format_exc()
+    if opts.svm and spec.svm_split and rec["median"]:
+        try:
+            rec["svm"] = time_svm_split(X, y, rec, n_rep)
+        except Exception as exc:  # record it and go on
+            rec["errors"]["svm"] = "".join(traceback.format_exception_only(exc)).strip()
+            rec["errors"]["svm_traceback"] = traceback.format_exc()
     rec["foreign_cpu"] = foreign.fraction()
     rec["loadavg"] = os.getloadavg() if hasattr(os, "getloadavg") else None
     return rec
@@ -684,6 +779,49 @@ def _fmt_ratio(x: float | None) -> str:
 FOREIGN_CPU_WARN = 0.10
 
 
+def sort_key(r: dict) -> tuple:
+    """Table order: synthetic first, then sampler, n, d, minority, float64 before float32."""
+    return (
+        r["dataset"] != "synthetic",
+        r["sampler"],
+        r["n"],
+        r["d"],
+        r["minority"],
+        r["dtype"] != "float64",
+    )
+
+
+def render_svm_table(rows: list[dict], key: Callable[[dict], tuple]) -> list[str]:
+    """Markdown lines of the SVM-SMOTE split (SVC fits vs the rest); [] without such rows."""
+    svm_rows = sorted((r for r in rows if r.get("svm")), key=key)
+    if not svm_rows:
+        return []
+    lines = [
+        "",
+        "SVM-SMOTE: SVC fit vs the rest. svm fit = median of a bare "
+        '`SVC(gamma="scale", random_state=0).fit(X, y)`; fits = SVC fits per call '
+        "(imblearn: one per resampled class, smote_fast: one); "
+        "rest = median − fits × svm fit (≥ 0); sf/imb = smote_fast median / imblearn median",
+        "",
+        "| sampler | n | d | minority | dtype | classes | svm fit s | fits (imb / sf) | "
+        "imblearn rest s | smote_fast rest s | rest imb/sf | sf/imb |",
+        "|---|--:|--:|--:|---|--:|--:|--:|--:|--:|--:|--:|",
+    ]
+    for r in svm_rows:
+        s = r["svm"]
+        fits = " / ".join(str(s["fits"].get(i, "–")) for i in IMPLS[::-1])
+        busy = " †" if (r.get("foreign_cpu") or 0) > FOREIGN_CPU_WARN else ""
+        name = r["sampler"] + (f" [{r['dataset']}]" if r["dataset"] != "synthetic" else "")
+        lines.append(
+            f"| {name} | {r['n']} | {r['d']} | {r['minority']:g} | {r['dtype']} | "
+            f"{r.get('classes', '–')} | {_fmt_s(s['svm_fit_s'])} | {fits} | "
+            f"{_fmt_s(s['rest_s'].get('imblearn'))} | {_fmt_s(s['rest_s'].get('smote_fast'))} | "
+            f"{_fmt_ratio(s['rest_ratio_imb_over_sf'])} | "
+            f"{_fmt_ratio(s['whole_ratio_sf_over_imb'])}{busy} |"
+        )
+    return lines
+
+
 def render_markdown(results: dict) -> str:
     """The results as a markdown report (header, table, errors)."""
     env, rows = results["environment"], results["configs"]
@@ -708,17 +846,7 @@ def render_markdown(results: dict) -> str:
         "peak mem / output (sf / imb) | kNN s | GEMM floor s (f64 / f32) | kNN/floor | identical |",
         "|---|--:|--:|--:|---|--:|--:|--:|--:|--:|--:|--:|---|",
     ]
-    for r in sorted(
-        rows,
-        key=lambda r: (
-            r["dataset"] != "synthetic",
-            r["sampler"],
-            r["n"],
-            r["d"],
-            r["minority"],
-            r["dtype"] != "float64",
-        ),
-    ):
+    for r in sorted(rows, key=sort_key):
         mem = r.get("memory", {})
         mem_txt = " / ".join(
             _fmt_ratio(mem[i]["peak_over_output"]) if i in mem else "–" for i in IMPLS
@@ -747,9 +875,13 @@ def render_markdown(results: dict) -> str:
             f"{_fmt_ratio(r.get('speedup'))}{busy} | {mem_txt} | {_fmt_s(knn.get('knn_seconds'))} | "
             f"{floor_txt} | {_fmt_ratio(knn.get('knn_over_floor64'))} | {ident} |"
         )
+    lines += render_svm_table(rows, sort_key)
     notes = []
     for r in rows:
         tag = f"{r['sampler']} n={r['n']} d={r['d']} minority={r['minority']:g} {r['dtype']}"
+        floor = r.get("min_minority_rows")
+        if r["dataset"] == "synthetic" and floor and floor > round(r["minority"] * r["n"]):
+            notes.append(f"- {tag}: each minority class raised to {floor} rows (sampler's floor)")
         for k, v in r["errors"].items():
             if not k.endswith("traceback"):
                 notes.append(f"- {tag}: {k}: {v.splitlines()[-1] if v else v}")
@@ -842,6 +974,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     p.add_argument("--skip-knn", action="store_true", help="no k-NN step / GEMM floor columns")
     p.add_argument(
+        "--skip-svm-split",
+        action="store_true",
+        help="svmsmote: no bare SVC fit timing / SVM-fit vs rest table",
+    )
+    p.add_argument(
         "--floor-budget", type=float, help="seconds per GEMM-floor measurement (default 0.3)"
     )
     p.add_argument(
@@ -903,6 +1040,7 @@ def main(argv: list[str] | None = None) -> int:
         floor_budget=args.floor_budget,
         memory=not args.skip_memory,
         knn=not args.skip_knn,
+        svm=not args.skip_svm_split,
     )
     name = args.name or "bench-" + _dt.datetime.now(_dt.timezone.utc).strftime("%Y%m%d-%H%M%S")
     results: dict[str, Any] = {
@@ -925,11 +1063,20 @@ def main(argv: list[str] | None = None) -> int:
         results["wall_seconds"] = time.perf_counter() - t_start
         write_results(results, args.out_dir, name)
         med = rec["median"]
+        svm = rec.get("svm")
         print(
             f"[{results['wall_seconds']:7.1f}s] {rec['sampler']:11s} n={rec['n']:<8d} d={rec['d']:<4d} "
             f"min={rec['minority']:<5g} {rec['dtype']:7s} sf={_fmt_s(med.get('smote_fast'))} "
             f"imb={_fmt_s(med.get('imblearn'))} x{_fmt_ratio(rec.get('speedup'))} "
             f"identical={rec.get('identical')} r={rec.get('repeats')}"
+            + (
+                f" svm_fit={_fmt_s(svm['svm_fit_s'])} fits(imb/sf)="
+                f"{svm['fits'].get('imblearn', '-')}/{svm['fits'].get('smote_fast', '-')} "
+                f"rest(imb/sf)={_fmt_ratio(svm['rest_ratio_imb_over_sf'])} "
+                f"sf/imb={_fmt_ratio(svm['whole_ratio_sf_over_imb'])}"
+                if svm
+                else ""
+            )
             + (
                 f" errors={[k for k in rec['errors'] if not k.endswith('traceback')]}"
                 if rec["errors"]
@@ -951,9 +1098,17 @@ def main(argv: list[str] | None = None) -> int:
                             "minority": minority,
                             "dtype": dtype,
                             "classes": args.classes,
+                            "min_minority_rows": SAMPLERS[sampler].min_minority,
                         }
                         try:
-                            X, y = make_data(n, d, minority, args.classes, dtype)
+                            X, y = make_data(
+                                n,
+                                d,
+                                minority,
+                                args.classes,
+                                dtype,
+                                min_minority=SAMPLERS[sampler].min_minority,
+                            )
                             rec = run_config(
                                 sampler, X, y, meta, opts, args.repeats, history, floor_cache
                             )
