@@ -181,10 +181,10 @@ def _kdtree_search(query, reference, query_in_reference, indices, distances, n_t
     # level, costly when a thread is descheduled), not queries x references.
     _knn_lowd.build_kdtree(reference, n_levels, perm, node_start, node_end, node_lo,
                            node_hi, tree_rows,
-                           threads_for_work(n_threads, n_reference * n_levels * 16))
+                           threads_for_work(n_threads, n_reference * n_levels))
     _knn_lowd.knn_kdtree(query, tree_rows, perm, node_start, node_end, node_lo, node_hi,
                          n_levels, query_in_reference, indices, distances,
-                         threads_for_work(n_threads, query.shape[0] * n_levels * 256))
+                         threads_for_work(n_threads, query.shape[0] * n_levels * 32))
 
 
 def _max_abs_deviation(data, center):
