@@ -32,7 +32,8 @@ TREE_LEAF_SIZE = 32
 DIRECT_MAX_PAIRS = 1 << 16
 # Tiny reference sets: a GEMM call costs more than the whole search.
 DIRECT_MAX_REFERENCES = 64
-# Kept for tests that force the direct path on every search.
+# Direct differences for searches with at most this many features: disabled,
+# since the kd-tree serves few features better (tests raise it to force the path).
 DIRECT_MAX_FEATURES = 0
 # Query rows per thread task and reference rows per GEMM: the float32 product
 # block (QUERY_CHUNK x REFERENCE_CHUNK) stays within a core's L2 cache.
@@ -431,6 +432,18 @@ class OtherClassNeighbors:
             return self._neighbors[self._position[rows]]
         answer = self.estimator.kneighbors(self.data.X[rows], return_distance=False)
         return np.ascontiguousarray(np.asarray(answer)[:, 1:], dtype=np.intp)
+
+    # Codes of ``kinds``: the rule of Borderline-SMOTE and SVM-SMOTE.
+    SAFE, DANGER, NOISE = 0, 1, 2
+
+    def kinds(self, rows, label):
+        """SAFE, DANGER (m/2 <= other-class neighbours < m) or NOISE (all m of
+        another class) for each of ``rows``, of class ``label``."""
+        from ._borderline import classify_danger_noise
+
+        kinds = np.empty(len(rows), dtype=np.int8)
+        classify_danger_noise(self.counts(rows, label), self.m, kinds)
+        return kinds
 
     def counts(self, rows, label):
         """Number of neighbours of each of ``rows`` whose label is not ``label``."""

@@ -239,13 +239,10 @@ class BorderlineSMOTE(BaseSMOTE):
             return self._assemble(data, [])
         labels_of_neighbors = OtherClassNeighbors(
             self.nn_m_, data, np.concatenate([data.rows_of(label) for label, _ in requested]))
-        m = labels_of_neighbors.m
         blocks = []
         for label, n_samples in requested:
             class_rows = data.rows_of(label)
-            # In danger: m/2 <= (neighbours of another class) < m.
-            n_other = labels_of_neighbors.counts(class_rows, label)
-            in_danger = (n_other >= m / 2) & (n_other < m)
+            in_danger = labels_of_neighbors.kinds(class_rows, label) == OtherClassNeighbors.DANGER
             if not in_danger.any():
                 continue
             danger_rows = class_rows[in_danger]

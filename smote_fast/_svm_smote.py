@@ -13,7 +13,6 @@ import sys
 
 import numpy as np
 
-from ._borderline import classify_danger_noise
 from ._neighbors import (
     ExactNearestNeighbors,
     OtherClassNeighbors,
@@ -43,7 +42,6 @@ _NO_SKLEARN_MESSAGE = (
 )
 # scikit-learn's SVC.fit draws ``randint(np.iinfo("i").max)`` as libsvm's seed.
 _LIBSVM_SEED_HIGH = int(np.iinfo("i").max)
-_DANGER, _NOISE = 1, 2
 
 
 class SVMSMOTE(BaseSMOTE):
@@ -254,21 +252,16 @@ class SVMSMOTE(BaseSMOTE):
 
     def _danger_and_safe(self, other_class, sv_rows, label):
         """Danger and safe support vectors (noise dropped), in ``support_`` order."""
-        m = other_class.m
-        counts = other_class.counts(sv_rows, label)
-        kind = np.empty(counts.size, dtype=np.int8)
-        classify_danger_noise(counts, m, kind)
-        kept = kind != _NOISE
+        kind = other_class.kinds(sv_rows, label)
+        kept = kind != OtherClassNeighbors.NOISE
         if not kept.any():
             raise ValueError(_ALL_NOISE_MESSAGE)
         kept_rows = sv_rows[kept]
         if isinstance(self.nn_m_, ExactNearestNeighbors):
             kept_kind = kind[kept]  # an exact search does not depend on the batch
         else:  # imbalanced-learn queries the kept support vectors again
-            counts = other_class.counts(kept_rows, label)
-            kept_kind = np.empty(counts.size, dtype=np.int8)
-            classify_danger_noise(counts, m, kept_kind)
-        danger = kept_kind == _DANGER
+            kept_kind = other_class.kinds(kept_rows, label)
+        danger = kept_kind == OtherClassNeighbors.DANGER
         return kept_rows[danger], kept_rows[~danger]
 
     def _class_blocks(self, data, label, n_samples, danger_rows, safe_rows,
