@@ -83,62 +83,93 @@ def kneighbors(query, reference, n_neighbors, *, query_in_reference=None, n_jobs
         query_in_reference = np.ascontiguousarray(query_in_reference, dtype=np.intp)
     indices = np.empty((n_query, n_neighbors), dtype=np.intp)
     distances = np.empty((n_query, n_neighbors), dtype=np.float64)
-    query, reference, distance_scale = _power_of_two_rescaled(query, reference)
     if sparse.issparse(query):
+        path = "csr"
+    elif (query.shape[1] <= DIRECT_MAX_FEATURES or n_reference <= DIRECT_MAX_REFERENCES
+          or n_neighbors >= n_reference - 1 or n_query * n_reference <= DIRECT_MAX_PAIRS):
+        path = "direct"
+    elif query.shape[1] <= TREE_MAX_FEATURES or (
+            query.shape[1] <= TREE_MAX_FEATURES_LARGE and n_reference >= TREE_LARGE_REFERENCES):
+        path = "tree"
+    else:
+        path = "gemm"
+    # Column extremes serve both the float64 range check and the GEMM's overflow
+    # guard: one pass each for the minimum and maximum of each distinct array.
+    low = high = None
+    if query.dtype == np.float64 or path == "gemm":
+        low, high = _extremes(query, reference)
+    query, reference, distance_scale, low, high = _power_of_two_rescaled(
+        query, reference, low, high)
+    if path == "csr":
         _knn.knn_csr_direct(query.data, query.indices, query.indptr, reference.data,
                             reference.indices, reference.indptr, query_in_reference,
                             indices, distances, n_threads)
-    elif (query.shape[1] <= DIRECT_MAX_FEATURES or n_reference <= DIRECT_MAX_REFERENCES
-          or n_neighbors >= n_reference - 1 or n_query * n_reference <= DIRECT_MAX_PAIRS):
+    elif path == "direct":
         _knn.knn_direct(query, reference, query_in_reference, indices, distances,
                         n_threads)
-    elif query.shape[1] <= TREE_MAX_FEATURES or (
-            query.shape[1] <= TREE_MAX_FEATURES_LARGE and n_reference >= TREE_LARGE_REFERENCES):
+    elif path == "tree":
         _kdtree_search(query, reference, query_in_reference, indices, distances,
                        n_threads)
     else:
         _gemm_with_fallbacks(query, reference, query_in_reference, indices, distances,
-                             n_threads, chunk_size or QUERY_CHUNK)
+                             n_threads, chunk_size or QUERY_CHUNK, low, high)
     if return_distance:
         return indices, distances * distance_scale
     return indices
 
 
-def _power_of_two_rescaled(query, reference):
+def _extremes(query, reference):
+    """Lowest and highest value of each column over the rows of both inputs, in
+    float64 (sparse inputs: of their stored values). The query is often the
+    reference itself, which is then read once."""
+    lows, highs = [], []
+    for matrix in (reference,) if query is reference else (query, reference):
+        values, axis = (matrix.data, None) if sparse.issparse(matrix) else (matrix, 0)
+        if values.size:
+            lows.append(np.min(values, axis=axis))
+            highs.append(np.max(values, axis=axis))
+    if not lows:
+        return None, None
+    return (np.minimum.reduce(lows).astype(np.float64),
+            np.maximum.reduce(highs).astype(np.float64))
+
+
+def _power_of_two_rescaled(query, reference, low, high):
     """Rescale float64 data whose squared differences would overflow or underflow
     float64 by an exact power of two: every distance scales exactly, so the order
-    is the one of exact arithmetic. Returns the inputs and the distance factor to
-    undo it. (float32 data cannot overflow float64 squares.)"""
-    if query.dtype != np.float64:
-        return query, reference, 1.0
-    values = [m.data if sparse.issparse(m) else m for m in (query, reference)]
-    # max and -min: no temporary the size of the data, unlike abs().max()
-    magnitude = max((max(float(v.max()), -float(v.min())) for v in values if v.size),
-                    default=0.0)
+    is the one of exact arithmetic. Returns the inputs, the distance factor to
+    undo it and the rescaled extremes. (float32 data cannot overflow float64
+    squares.)"""
+    if query.dtype != np.float64 or low is None:
+        return query, reference, 1.0, low, high
+    magnitude = max(float(np.max(high)), -float(np.min(low)))
     if magnitude == 0.0 or 1e-100 < magnitude < 1e100:
-        return query, reference, 1.0
+        return query, reference, 1.0, low, high
     factor = np.ldexp(1.0, -int(np.frexp(magnitude)[1]))
-    rescaled = []
-    for m in (query, reference):
-        if sparse.issparse(m):
-            m = m.copy()
-            m.data *= factor
-        else:
-            m = m * factor
-        rescaled.append(m)
+    rescaled = {}
+    for matrix in (query, reference):
+        if id(matrix) not in rescaled:
+            if sparse.issparse(matrix):
+                copy = matrix.copy()
+                copy.data *= factor
+            else:
+                copy = matrix * factor
+            rescaled[id(matrix)] = copy
     with np.errstate(over="ignore", divide="ignore"):  # inf: distances beyond float64
-        return rescaled[0], rescaled[1], 1.0 / (factor * factor)
+        return (rescaled[id(query)], rescaled[id(reference)], 1.0 / (factor * factor),
+                low * factor, high * factor)
 
 
 def _gemm_with_fallbacks(query, reference, query_in_reference, indices, distances,
-                         n_threads, query_chunk):
+                         n_threads, query_chunk, low, high):
     n_features = query.shape[1]
     k = indices.shape[1]
     excludes_any = bool((query_in_reference >= 0).any())
     eligible = reference.shape[0] - int(excludes_any)
     n_candidates = min(eligible, k + max(k, 8))
     center = reference.mean(axis=0, dtype=np.float64)
-    magnitude = max(_max_abs_deviation(query, center), _max_abs_deviation(reference, center))
+    # Largest |value - center| over both inputs, from the column extremes.
+    magnitude = float(max(np.abs(high - center).max(), np.abs(low - center).max()))
     pending = np.arange(query.shape[0])
     for single_precision in (True, False):
         if magnitude >= _SAFE_MAGNITUDE[single_precision] or pending.size == 0:
@@ -186,14 +217,6 @@ def _kdtree_search(query, reference, query_in_reference, indices, distances, n_t
     _knn_lowd.knn_kdtree(query, tree_rows, perm, node_start, node_end, node_lo, node_hi,
                          n_levels, query_in_reference, indices, distances,
                          threads_for_work(n_threads, query.shape[0] * n_levels * 32))
-
-
-def _max_abs_deviation(data, center):
-    if data.shape[0] == 0:
-        return 0.0
-    high = np.max(data, axis=0).astype(np.float64) - center
-    low = np.min(data, axis=0).astype(np.float64) - center
-    return float(max(np.abs(high).max(), np.abs(low).max()))
 
 
 class _blas_limited_to_one_thread:
