@@ -12,6 +12,7 @@ def knn_gemm(query: npt.NDArray[np.floating], reference: npt.NDArray[np.floating
              out_indices: npt.NDArray[np.intp], out_distances: npt.NDArray[np.float64],
              out_failed: npt.NDArray[np.uint8], n_threads: int, query_chunk: int,
              ref_chunk: int) -> None: ...
+def limit_tile_variant(widest: int) -> int: ...
 def knn_csr_direct(query_data: npt.NDArray[np.floating], query_indices: npt.NDArray[np.integer],
                    query_indptr: npt.NDArray[np.integer], ref_data: npt.NDArray[np.floating],
                    ref_indices: npt.NDArray[np.integer], ref_indptr: npt.NDArray[np.integer],

@@ -6,8 +6,9 @@ row excluded by index. Paths differ only in speed:
 
 * sparse input: exact merge of sorted rows (``knn_csr_direct``);
 * few features or few references: exact direct differences (``knn_direct``);
-* otherwise GEMM candidate selection (``knn_gemm``), first in float32, with the
-  rows it cannot certify redone in float64 and, failing that, directly.
+* otherwise candidate selection by lower bounds from a register-tiled product
+  (``knn_gemm``), first in float32, with the rows it cannot certify redone in
+  float64 and, failing that, directly.
 """
 
 import copy
@@ -35,10 +36,11 @@ DIRECT_MAX_REFERENCES = 64
 # Direct differences for searches with at most this many features: disabled,
 # since the kd-tree serves few features better (tests raise it to force the path).
 DIRECT_MAX_FEATURES = 0
-# Query rows per thread task and reference rows per GEMM: the float32 product
-# block (QUERY_CHUNK x REFERENCE_CHUNK) stays within a core's L2 cache.
+# Query rows per thread task, and reference rows per tile call (fewer when
+# REFERENCE_CHUNK packed rows would exceed REFERENCE_BLOCK_BYTES, half a core's L2).
 QUERY_CHUNK = 256
 REFERENCE_CHUNK = 1024
+REFERENCE_BLOCK_BYTES = 1 << 19
 # Rounding of one GEMM precision, relative to ||q||^2 + ||r||^2 (centred data);
 # see _knn.pyx. ``4 (d + 10) u`` over-covers the analysis by a factor of two.
 _UNIT_ROUNDOFF = {True: 2.0**-24, False: 2.0**-53}
@@ -180,10 +182,10 @@ def _gemm_with_fallbacks(query, reference, query_in_reference, indices, distance
         sub_dist = np.empty((pending.size, k), dtype=np.float64)
         failed = np.empty(pending.size, dtype=np.uint8)
         margin = 4.0 * (n_features + 10) * _UNIT_ROUNDOFF[single_precision]
-        with _blas_limited_to_one_thread(n_threads) as kernel_threads:
-            _knn.knn_gemm(sub_query, reference, sub_self, center, n_candidates,
-                          single_precision, margin, _SLACK[single_precision], sub_idx,
-                          sub_dist, failed, kernel_threads, query_chunk, REFERENCE_CHUNK)
+        _knn.knn_gemm(sub_query, reference, sub_self, center, n_candidates,
+                      single_precision, margin, _SLACK[single_precision], sub_idx,
+                      sub_dist, failed, n_threads, query_chunk,
+                      _reference_chunk(n_features, single_precision))
         ok = failed == 0
         indices[pending[ok]] = sub_idx[ok]
         distances[pending[ok]] = sub_dist[ok]
@@ -195,6 +197,13 @@ def _gemm_with_fallbacks(query, reference, query_in_reference, indices, distance
                         query_in_reference[pending], sub_idx, sub_dist, n_threads)
         indices[pending] = sub_idx
         distances[pending] = sub_dist
+
+
+def _reference_chunk(n_features, single_precision):
+    """References per tile call: the packed block stays within L2 while every
+    tile of a query chunk streams through it."""
+    itemsize = 4 if single_precision else 8
+    return max(64, min(REFERENCE_CHUNK, REFERENCE_BLOCK_BYTES // ((n_features + 1) * itemsize)))
 
 
 def _kdtree_search(query, reference, query_in_reference, indices, distances, n_threads):
@@ -217,40 +226,6 @@ def _kdtree_search(query, reference, query_in_reference, indices, distances, n_t
     _knn_lowd.knn_kdtree(query, tree_rows, perm, node_start, node_end, node_lo, node_hi,
                          n_levels, query_in_reference, indices, distances,
                          threads_for_work(n_threads, query.shape[0] * n_levels * 32))
-
-
-class _blas_limited_to_one_thread:
-    """Hold BLAS to one thread while OpenMP threads each call GEMM (else every
-    thread starts a BLAS pool). Without threadpoolctl the kernel runs on one
-    OpenMP thread and lets BLAS parallelise each GEMM instead."""
-
-    _controller = None
-    _unavailable = False
-
-    def __init__(self, n_threads):
-        self.n_threads = n_threads
-        self._limits = None
-
-    def __enter__(self):
-        cls = type(self)
-        if cls._controller is None and not cls._unavailable:
-            try:
-                from threadpoolctl import ThreadpoolController
-            except ImportError:
-                cls._unavailable = True
-            else:
-                cls._controller = ThreadpoolController()
-        if cls._controller is None:
-            return 1
-        # Also for one kernel thread: n_jobs=1 means one thread, and OpenBLAS
-        # threads spinning between small GEMMs cost more than they give.
-        self._limits = cls._controller.limit(limits=1, user_api="blas")
-        return self.n_threads
-
-    def __exit__(self, *exc_info):
-        if self._limits is not None:
-            self._limits.restore_original_limits()
-        return False
 
 
 def kernel_ready(X):

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from scipy import sparse
 
-from smote_fast import ExactNearestNeighbors, _neighbors
+from smote_fast import ExactNearestNeighbors, _knn, _neighbors
 from smote_fast._neighbors import kneighbors
 from smote_fast._openmp_helpers import openmp_enabled
 
@@ -71,6 +71,35 @@ def test_threads_and_chunks_do_not_change_results(path, n_jobs, chunk_size):
     baseline = kneighbors(X, X, 5, query_in_reference=rows, n_jobs=1)
     got = kneighbors(X, X, 5, query_in_reference=rows, n_jobs=n_jobs, chunk_size=chunk_size)
     np.testing.assert_array_equal(got, baseline)
+
+
+@pytest.mark.parametrize("widest", [512, 256, 0])
+@pytest.mark.parametrize("single_precision", [True, False])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_every_tile_variant_certifies_the_exact_neighbours(widest, single_precision, dtype):
+    # sizes off every panel width and tile height; variants the CPU lacks fall
+    # back to narrower ones, which must agree as well
+    rng = np.random.RandomState(9)
+    reference = rng.normal(size=(1037, 21)).astype(dtype)
+    query = reference[:203]
+    rows = np.arange(query.shape[0])
+    k, n_candidates = 6, 14
+    indices = np.empty((query.shape[0], k), dtype=np.intp)
+    distances = np.empty((query.shape[0], k))
+    failed = np.empty(query.shape[0], dtype=np.uint8)
+    margin = 4.0 * (reference.shape[1] + 10) * _neighbors._UNIT_ROUNDOFF[single_precision]
+    previous = _knn.limit_tile_variant(widest)
+    try:
+        _knn.knn_gemm(query, reference, rows, reference.mean(axis=0, dtype=np.float64),
+                      n_candidates, single_precision, margin,
+                      _neighbors._SLACK[single_precision], indices, distances, failed, 2,
+                      37, 100)
+    finally:
+        _knn.limit_tile_variant(previous)
+    assert not failed.any()
+    expected, expected_dist = reference_knn(query, reference, k, rows)
+    np.testing.assert_array_equal(indices, expected)
+    np.testing.assert_array_equal(distances, expected_dist)
 
 
 def test_ties_resolve_to_lower_index(path):
