@@ -6,7 +6,7 @@ import numpy as np
 from ._base import BaseOverSampler
 from ._neighbors import OtherClassNeighbors, make_neighbors_estimator, neighbors_within
 from ._smote import synthetic_block
-from ._validation import NEIGHBORS_CONSTRAINT, check_random_state
+from ._validation import NEIGHBORS_CONSTRAINT, check_random_state, randint_then_random_sample
 
 
 class ADASYN(BaseOverSampler):
@@ -130,8 +130,11 @@ class ADASYN(BaseOverSampler):
             # Each sample i is a base g_i times, in order; the neighbour column and
             # the step are drawn per synthetic sample.
             table_rows = np.repeat(np.arange(len(class_rows)), n_generate)
-            columns = random_state.choice(n_neighbors, size=n_samples)
-            steps = random_state.uniform(size=(n_samples, 1)).reshape(-1)
+            if n_neighbors < 1:  # numpy's own error for an empty population
+                random_state.choice(n_neighbors, size=n_samples)
+            # choice(n) draws randint(0, n) and uniform() is 0.0 + 1.0 * random_sample().
+            columns, steps = randint_then_random_sample(random_state, n_neighbors, n_samples,
+                                                        n_samples)
             blocks.append(synthetic_block(label, table_rows * n_neighbors + columns, steps,
                                           neighbors, class_rows, class_rows))
         return self._assemble(data, blocks)

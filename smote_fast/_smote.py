@@ -8,7 +8,12 @@ import numpy as np
 from ._base import BaseOverSampler, SyntheticBlock
 from ._interpolate import resolve_pairs
 from ._neighbors import OtherClassNeighbors, make_neighbors_estimator, neighbors_within
-from ._validation import NEIGHBORS_CONSTRAINT, StrOptions, check_random_state
+from ._validation import (
+    NEIGHBORS_CONSTRAINT,
+    StrOptions,
+    check_random_state,
+    randint_then_random_sample,
+)
 
 
 def synthetic_block(label, flat, steps, neighbors, base_rows, neighbor_rows):
@@ -44,11 +49,10 @@ class BaseSMOTE(BaseOverSampler):
         generator: a flat index into the (base, neighbour column) table, then a
         uniform step. ``base_rows``/``neighbor_rows`` map the table's rows and
         entries to rows of X."""
-        random_state = check_random_state(self.random_state)
-        flat = random_state.randint(low=0, high=neighbors.size, size=n_samples)
         # uniform(0, 1) computes 0.0 + 1.0 * random_sample(): the same values from
         # the same stream, without the two array operations.
-        steps = random_state.random_sample(n_samples)
+        flat, steps = randint_then_random_sample(check_random_state(self.random_state),
+                                                 neighbors.size, n_samples, n_samples)
         return synthetic_block(label, flat, steps, neighbors, base_rows, neighbor_rows)
 
 
