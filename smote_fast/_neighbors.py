@@ -18,6 +18,7 @@ import numpy as np
 from scipy import sparse
 
 from . import _knn, _knn_lowd
+from ._checks import column_extremes
 from ._validation import resolve_n_threads, threads_for_work
 
 # A kd-tree beats GEMM up to TREE_MAX_FEATURES features, and up to
@@ -99,7 +100,7 @@ def kneighbors(query, reference, n_neighbors, *, query_in_reference=None, n_jobs
     # guard: one pass each for the minimum and maximum of each distinct array.
     low = high = None
     if query.dtype == np.float64 or path == "gemm":
-        low, high = _extremes(query, reference)
+        low, high = _extremes(query, reference, n_threads)
     query, reference, distance_scale, low, high = _power_of_two_rescaled(
         query, reference, low, high)
     if path == "csr":
@@ -120,18 +121,30 @@ def kneighbors(query, reference, n_neighbors, *, query_in_reference=None, n_jobs
     return indices
 
 
-def _extremes(query, reference):
+def _extremes(query, reference, n_threads):
     """Lowest and highest value of each column over the rows of both inputs, in
     float64 (sparse inputs: of their stored values). The query is often the
     reference itself, which is then read once."""
     lows, highs = [], []
     for matrix in (reference,) if query is reference else (query, reference):
-        values, axis = (matrix.data, None) if sparse.issparse(matrix) else (matrix, 0)
-        if values.size:
-            lows.append(np.min(values, axis=axis))
-            highs.append(np.max(values, axis=axis))
+        if sparse.issparse(matrix):
+            if matrix.data.size:
+                lows.append(np.min(matrix.data))
+                highs.append(np.max(matrix.data))
+        elif matrix.size and not matrix.flags.c_contiguous:
+            lows.append(np.min(matrix, axis=0))
+            highs.append(np.max(matrix, axis=0))
+        elif matrix.size:
+            low = np.empty(matrix.shape[1])
+            high = np.empty(matrix.shape[1])
+            column_extremes(matrix, low, high,
+                            threads_for_work(n_threads, matrix.size))
+            lows.append(low)
+            highs.append(high)
     if not lows:
         return None, None
+    if len(lows) == 1:
+        return np.asarray(lows[0], dtype=np.float64), np.asarray(highs[0], dtype=np.float64)
     return (np.minimum.reduce(lows).astype(np.float64),
             np.maximum.reduce(highs).astype(np.float64))
 

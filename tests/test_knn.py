@@ -195,3 +195,16 @@ def test_exact_nearest_neighbors_interface():
                                          "n_neighbors = 51, n_samples_fit = 50, n_samples = 2"):
         nn.kneighbors(X[:2], n_neighbors=51)
     assert nn.get_params() == {"n_jobs": None, "n_neighbors": 4}
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("shape", [(1, 1), (7, 3), (1001, 2), (5000, 20)])
+@pytest.mark.parametrize("n_threads", [1, 2, 3])
+def test_column_extremes_equal_numpys(dtype, shape, n_threads):
+    from smote_fast._checks import column_extremes
+
+    X = np.random.RandomState(shape[0]).normal(size=shape).astype(dtype) * 1e3
+    low, high = np.empty(shape[1]), np.empty(shape[1])
+    column_extremes(X, low, high, n_threads)
+    np.testing.assert_array_equal(low, X.min(axis=0))
+    np.testing.assert_array_equal(high, X.max(axis=0))
