@@ -14,8 +14,8 @@ from cython.parallel cimport prange
 from libc.math cimport INFINITY
 from libc.stdlib cimport free, malloc
 
-from ._distances cimport data_t, exact_sqdist
-from ._heap cimport heap_replace_root, pair_after, sort_pairs
+from ._distances cimport data_t, offer_permuted_rows
+from ._heap cimport sort_pairs
 from ._typedefs cimport float64_t, intp_t
 
 cdef intp_t NO_INDEX = <intp_t>((<size_t>-1) >> 1)
@@ -141,19 +141,30 @@ def build_kdtree(const data_t[:, ::1] X, intp_t n_levels, intp_t[::1] perm,
                 if mid < end:
                     node_hi[2 * node + 1, dim] = <float64_t>X_tree[mid, dim]
                     node_lo[2 * node + 2, dim] = <float64_t>X_tree[mid, dim]
-        first = (1 << n_levels) - 1
-        for t in prange(1 << n_levels, schedule='static', num_threads=n_threads):
-            node_bounds(&X_tree[0, 0], n_features, node_start[first + t],
-                        node_end[first + t], &node_lo[first + t, 0], &node_hi[first + t, 0])
-        level = n_levels - 1
-        while level >= 0:
-            first = (1 << level) - 1
-            for t in prange(1 << level, schedule='static', num_threads=n_threads):
-                node = first + t
-                for f in range(n_features):
-                    node_lo[node, f] = min(node_lo[2 * node + 1, f], node_lo[2 * node + 2, f])
-                    node_hi[node, f] = max(node_hi[2 * node + 1, f], node_hi[2 * node + 2, f])
-            level -= 1
+        tight_bounds_bottom_up(&X_tree[0, 0], n_features, n_levels, &node_start[0],
+                               &node_end[0], &node_lo[0, 0], &node_hi[0, 0], n_threads)
+
+
+cdef void tight_bounds_bottom_up(const data_t* X_tree, intp_t n_features, intp_t n_levels,
+                                 const intp_t* node_start, const intp_t* node_end,
+                                 float64_t* node_lo, float64_t* node_hi,
+                                 int n_threads) noexcept nogil:
+    """Leaf boxes scanned from their rows, inner boxes merged from the children."""
+    cdef intp_t first = (1 << n_levels) - 1, level, t, node, f
+    for t in prange(1 << n_levels, schedule='static', num_threads=n_threads):
+        node_bounds(X_tree, n_features, node_start[first + t], node_end[first + t],
+                    node_lo + (first + t) * n_features, node_hi + (first + t) * n_features)
+    level = n_levels - 1
+    while level >= 0:
+        first = (1 << level) - 1
+        for t in prange(1 << level, schedule='static', num_threads=n_threads):
+            node = first + t
+            for f in range(n_features):
+                node_lo[node * n_features + f] = min(node_lo[(2 * node + 1) * n_features + f],
+                                                     node_lo[(2 * node + 2) * n_features + f])
+                node_hi[node * n_features + f] = max(node_hi[(2 * node + 1) * n_features + f],
+                                                     node_hi[(2 * node + 2) * n_features + f])
+        level -= 1
 
 
 cdef inline float64_t box_sqdist(const data_t* q, const float64_t* lo, const float64_t* hi,
@@ -178,9 +189,9 @@ cdef void query_one(const data_t* q, const data_t* X_tree, const intp_t* perm,
                     intp_t n_features, intp_t n_levels, intp_t self_index,
                     intp_t k, float64_t* keys, intp_t* idx,
                     intp_t* stack_nodes, float64_t* stack_bounds) noexcept nogil:
-    cdef intp_t top = 0, node, left, right, near, far, t, row
+    cdef intp_t top = 0, node, left, right, near, far, t
     cdef intp_t first_leaf = (1 << n_levels) - 1
-    cdef float64_t bound, dist, left_bound, right_bound
+    cdef float64_t bound, left_bound, right_bound
     for t in range(k):
         keys[t] = INFINITY
         idx[t] = NO_INDEX
@@ -194,14 +205,8 @@ cdef void query_one(const data_t* q, const data_t* X_tree, const intp_t* perm,
         if bound > keys[0]:
             continue
         if node >= first_leaf:
-            for t in range(node_start[node], node_end[node]):
-                row = perm[t]
-                if row == self_index:
-                    continue
-                dist = exact_sqdist(q, X_tree + t * n_features, n_features)
-                # rows arrive in tree order, not index order: full pair comparison
-                if pair_after(keys[0], idx[0], dist, row):
-                    heap_replace_root(keys, idx, k, dist, row)
+            offer_permuted_rows(q, X_tree, perm, node_start[node], node_end[node],
+                                n_features, self_index, k, keys, idx)
             continue
         left = 2 * node + 1
         right = left + 1

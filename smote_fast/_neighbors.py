@@ -5,7 +5,10 @@ squared Euclidean distance, ordered by (distance, row index), the query's own
 row excluded by index. Paths differ only in speed:
 
 * sparse input: exact merge of sorted rows (``knn_csr_direct``);
-* few features or few references: exact direct differences (``knn_direct``);
+* few references: exact direct differences (``knn_direct``);
+* up to three features: a uniform grid (``_knn_grid``), or the kd-tree
+  (``_knn_lowd``) when the rows crowd into few cells, and the kd-tree up to
+  four features (eight for large reference sets);
 * otherwise candidate selection by lower bounds from a register-tiled product
   (``knn_gemm``), first in float32, with the rows it cannot certify redone in
   float64 and, failing that, directly.
@@ -17,7 +20,7 @@ import numbers
 import numpy as np
 from scipy import sparse
 
-from . import _knn, _knn_lowd
+from . import _knn, _knn_grid, _knn_lowd
 from ._checks import column_extremes
 from ._validation import resolve_n_threads, threads_for_work
 
@@ -29,6 +32,14 @@ TREE_MAX_FEATURES_LARGE = 8
 TREE_LARGE_REFERENCES = 1 << 16
 # Reference rows per kd-tree leaf.
 TREE_LEAF_SIZE = 32
+# A uniform grid beats the kd-tree up to GRID_MAX_FEATURES features (its build
+# is one counting sort instead of a selection per level), with about
+# GRID_ROWS_PER_CELL rows per cell; when the rows crowd into few cells (the
+# average row shares its cell with GRID_MAX_CROWDING times as many rows as a
+# uniform spread would give) the kd-tree, which adapts to the data, answers.
+GRID_MAX_FEATURES = 3
+GRID_ROWS_PER_CELL = 2
+GRID_MAX_CROWDING = 256
 # Small searches (queries x references): direct differences cost less than
 # building a tree or calling GEMM.
 DIRECT_MAX_PAIRS = 1 << 16
@@ -99,7 +110,7 @@ def kneighbors(query, reference, n_neighbors, *, query_in_reference=None, n_jobs
     # Column extremes serve both the float64 range check and the GEMM's overflow
     # guard: one pass each for the minimum and maximum of each distinct array.
     low = high = None
-    if query.dtype == np.float64 or path == "gemm":
+    if query.dtype == np.float64 or path in ("gemm", "tree"):
         low, high = _extremes(query, reference, n_threads)
     query, reference, distance_scale, low, high = _power_of_two_rescaled(
         query, reference, low, high)
@@ -111,8 +122,11 @@ def kneighbors(query, reference, n_neighbors, *, query_in_reference=None, n_jobs
         _knn.knn_direct(query, reference, query_in_reference, indices, distances,
                         n_threads)
     elif path == "tree":
-        _kdtree_search(query, reference, query_in_reference, indices, distances,
-                       n_threads)
+        if not (query.shape[1] <= GRID_MAX_FEATURES
+                and _grid_search(query, reference, query_in_reference, indices, distances,
+                                 n_threads, low, high)):
+            _kdtree_search(query, reference, query_in_reference, indices, distances,
+                           n_threads)
     else:
         _gemm_with_fallbacks(query, reference, query_in_reference, indices, distances,
                              n_threads, chunk_size or QUERY_CHUNK, low, high)
@@ -217,6 +231,30 @@ def _reference_chunk(n_features, single_precision):
     tile of a query chunk streams through it."""
     itemsize = 4 if single_precision else 8
     return max(64, min(REFERENCE_CHUNK, REFERENCE_BLOCK_BYTES // ((n_features + 1) * itemsize)))
+
+
+def _grid_search(query, reference, query_in_reference, indices, distances, n_threads,
+                 low, high):
+    """Exact k-NN through a uniform grid over ``low``..``high`` (which hold every
+    reference row); False, with nothing computed, when the rows crowd into too
+    few cells for a grid to pay."""
+    n_reference, n_features = reference.shape
+    width = high - low
+    varying = int(np.count_nonzero(width > 0))
+    per_feature = int((n_reference / GRID_ROWS_PER_CELL) ** (1.0 / max(varying, 1)))
+    cells = np.where(width > 0, max(per_feature, 1), 1).astype(np.intp)
+    cell_start = np.empty(int(np.prod(cells)) + 1, dtype=np.intp)
+    perm = np.empty(n_reference, dtype=np.intp)
+    grid_rows = np.empty_like(reference)
+    _knn_grid.build_grid(reference, cells, low, width, cell_start, perm, grid_rows,
+                         threads_for_work(n_threads, n_reference * 8))
+    occupancy = np.diff(cell_start)
+    if np.dot(occupancy, occupancy) > GRID_MAX_CROWDING * GRID_ROWS_PER_CELL * n_reference:
+        return False
+    _knn_grid.knn_grid(query, grid_rows, perm, cell_start, cells, low, width,
+                       query_in_reference, indices, distances,
+                       threads_for_work(n_threads, query.shape[0] * 64))
+    return True
 
 
 def _kdtree_search(query, reference, query_in_reference, indices, distances, n_threads):

@@ -28,7 +28,9 @@ PATHS = {
     # force each path through the front end's thresholds
     "direct": dict(DIRECT_MAX_FEATURES=10**6),
     "kdtree": dict(DIRECT_MAX_FEATURES=0, DIRECT_MAX_REFERENCES=0, DIRECT_MAX_PAIRS=0,
-                   TREE_MAX_FEATURES=10**6, TREE_LEAF_SIZE=5),
+                   TREE_MAX_FEATURES=10**6, TREE_LEAF_SIZE=5, GRID_MAX_FEATURES=0),
+    "grid": dict(DIRECT_MAX_FEATURES=0, DIRECT_MAX_REFERENCES=0, DIRECT_MAX_PAIRS=0,
+                 TREE_MAX_FEATURES=10**6, GRID_MAX_FEATURES=10**6, GRID_MAX_CROWDING=10**9),
     "gemm": dict(DIRECT_MAX_FEATURES=0, DIRECT_MAX_REFERENCES=0, DIRECT_MAX_PAIRS=0,
                  TREE_MAX_FEATURES=0),
 }
@@ -208,3 +210,48 @@ def test_column_extremes_equal_numpys(dtype, shape, n_threads):
     column_extremes(X, low, high, n_threads)
     np.testing.assert_array_equal(low, X.min(axis=0))
     np.testing.assert_array_equal(high, X.max(axis=0))
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_grid_queries_outside_the_grid_and_on_its_edges(dtype, monkeypatch):
+    for name, value in PATHS["grid"].items():
+        monkeypatch.setattr(_neighbors, name, value)
+    rng = np.random.RandomState(10)
+    reference = rng.uniform(-1, 1, size=(3000, 2)).astype(dtype)
+    query = np.vstack([rng.uniform(-50, 50, size=(200, 2)),  # mostly far outside
+                       [[-1, -1], [1, 1], [1, -1], [0, 0]],  # corners and centre
+                       reference[:50]]).astype(dtype)
+    np.testing.assert_array_equal(kneighbors(query, reference, 7),
+                                  reference_knn(query, reference, 7)[0])
+
+
+def count_calls(monkeypatch, module, name):
+    """Wrap ``module.name``; the returned list grows by one per call."""
+    calls = []
+    real = getattr(module, name)
+    monkeypatch.setattr(module, name, lambda *args: calls.append(1) or real(*args))
+    return calls
+
+
+def test_crowded_rows_fall_back_to_the_kdtree(monkeypatch):
+    # all rows in one cell but for an outlier: the grid declines, the tree answers
+    rng = np.random.RandomState(11)
+    X = np.vstack([rng.normal(size=(4000, 2)) * 1e-3, [[1e3, 1e3]]])
+    rows = np.arange(300)
+    searches = count_calls(monkeypatch, _neighbors._knn_lowd, "build_kdtree")
+    got = kneighbors(X[rows], X, 5, query_in_reference=rows)
+    np.testing.assert_array_equal(got, reference_knn(X[rows], X, 5, rows)[0])
+    assert searches == [1]
+
+
+def test_uncrowded_low_dimensional_rows_use_the_grid(monkeypatch):
+    rng = np.random.RandomState(12)
+    X = rng.uniform(size=(100000, 2))
+    rows = np.arange(500)
+    calls = count_calls(monkeypatch, _neighbors._knn_grid, "knn_grid")
+    got = kneighbors(X[rows], X, 5, query_in_reference=rows)
+    assert calls == [1]
+    expected = np.argsort(((X[rows, None] - X[None]) ** 2).sum(-1)
+                          + np.where(rows[:, None] == np.arange(len(X)), np.inf, 0),
+                          axis=1, kind="stable")[:, :5]
+    np.testing.assert_array_equal(got, expected)
