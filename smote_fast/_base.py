@@ -18,6 +18,7 @@ import numpy as np
 from scipy import sparse
 
 from . import _interpolate
+from ._checks import count_small_labels, rows_with_code
 from ._neighbors import kernel_ready
 from ._validation import (
     N_JOBS_CONSTRAINT,
@@ -87,7 +88,9 @@ class ResampleData:
         """Row indices of one class, in order of appearance."""
         code = int(np.searchsorted(self.classes, label))
         if code not in self._rows:
-            self._rows[code] = np.flatnonzero(self.codes == code)
+            rows = np.empty(int(self.counts[code]), dtype=np.intp)
+            rows_with_code(self.codes, code, rows)
+            self._rows[code] = rows
         return self._rows[code]
 
     def code_of(self, label):
@@ -96,6 +99,16 @@ class ResampleData:
 
 def _encode_labels(y):
     """Sorted classes, an intp code per row and the class counts."""
+    if y.dtype == np.intp and y.size:
+        # Labels 0..255, the common case: one counting pass.
+        counts = np.zeros(256, dtype=np.intp)
+        if count_small_labels(y, counts):
+            present = np.flatnonzero(counts)
+            if present[-1] + 1 == present.size:  # labels 0..C-1 are the codes
+                return np.arange(present.size, dtype=y.dtype), y, counts[:present.size]
+            code_of_value = np.full(counts.size, -1, dtype=np.intp)
+            code_of_value[present] = np.arange(present.size)
+            return present.astype(y.dtype), code_of_value[y], counts[present]
     if y.dtype.kind in "iub" and y.size:
         low, high = int(y.min()), int(y.max())
         if low == 0 and y.dtype == np.intp:

@@ -48,3 +48,36 @@ def column_extremes(const data_t[:, ::1] X, float64_t[::1] low, float64_t[::1] h
             for t in range(n_blocks):
                 low[f] = min(low[f], block_low[t, f])
                 high[f] = max(high[f], block_high[t, f])
+
+
+def count_small_labels(const intp_t[:] y, intp_t[::1] counts):
+    """Add the number of rows of each label 0..len(counts)-1 to ``counts``; False
+    (counts then partial) at the first label outside that range."""
+    cdef intp_t n = y.shape[0], size = counts.shape[0], i, value, lane
+    cdef bint in_range = True
+    # Four interleaved tallies: consecutive rows of one label would otherwise
+    # wait on each other's increment of the same counter.
+    cdef intp_t[:, ::1] tallies = np.zeros((4, size), dtype=np.intp)
+    with nogil:
+        for i in range(n):
+            value = y[i]
+            if value < 0 or value >= size:
+                in_range = False
+                break
+            tallies[i & 3, value] += 1
+        for value in range(size):
+            for lane in range(4):
+                counts[value] += tallies[lane, value]
+    return in_range
+
+
+def rows_with_code(const intp_t[:] codes, intp_t code, intp_t[::1] out):
+    """Fill ``out`` (sized to their count) with the rows whose code is ``code``."""
+    cdef intp_t n = codes.shape[0], size = out.shape[0], i, filled = 0
+    with nogil:
+        for i in range(n):
+            if codes[i] == code and filled < size:
+                out[filled] = i
+                filled += 1
+    if filled != size:
+        raise ValueError("out does not match the number of rows with that code")

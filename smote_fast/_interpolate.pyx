@@ -10,6 +10,7 @@ floating-point contraction, this equals numpy bit for bit.
 
 from cython.parallel cimport prange
 from libc.stdint cimport int32_t, int64_t
+from libc.string cimport memcpy
 
 from ._typedefs cimport float32_t, float64_t, intp_t
 
@@ -121,19 +122,37 @@ def resolve_pairs(const int64_t[::1] flat, const intp_t[:, ::1] neighbors,
     """Turn imbalanced-learn's drawn flat indices into the table of neighbours
     (row ``flat // k``, column ``flat % k``) into rows of the full data set:
     ``base_rows`` maps table rows, ``neighbor_rows`` maps neighbour indices."""
-    cdef intp_t n = flat.shape[0], k = neighbors.shape[1], i, row
+    cdef intp_t n = flat.shape[0], k = neighbors.shape[1], i, row, column
+    cdef float64_t inverse_k = 1.0 / k
     with nogil:
         for i in range(n):
-            row = flat[i] // k
+            # flat // k through a floating reciprocal (an integer division costs
+            # more than the rest of the loop), corrected to the exact quotient.
+            row = <intp_t>(<float64_t>flat[i] * inverse_k)
+            column = flat[i] - row * k
+            if column < 0:
+                row -= 1
+                column += k
+            elif column >= k:
+                row += 1
+                column -= k
             out_base[i] = base_rows[row]
-            out_neighbor[i] = neighbor_rows[neighbors[row, flat[i] - row * k]]
+            out_neighbor[i] = neighbor_rows[neighbors[row, column]]
 
 
 def copy_rows(const data_t[:, ::1] source, data_t[:, ::1] out, int n_threads):
-    """``out[:len(source)] = source`` in parallel row blocks: on a fresh output
-    most of the cost is first-touch page faults, which then spread over threads."""
-    cdef intp_t n_rows = source.shape[0], n_features = source.shape[1], i, f
+    """``out[:len(source)] = source`` in one contiguous block per thread: on a
+    fresh output most of the cost is first-touch page faults, which then spread
+    over threads."""
+    cdef intp_t n_rows = source.shape[0], n_features = source.shape[1], t, start, stop
+    cdef intp_t n_blocks = max(1, min(n_threads, n_rows))
+    cdef intp_t block = (n_rows + n_blocks - 1) // n_blocks
+    if n_rows == 0 or n_features == 0:
+        return
     with nogil:
-        for i in prange(n_rows, schedule='static', num_threads=n_threads):
-            for f in range(n_features):
-                out[i, f] = source[i, f]
+        for t in prange(n_blocks, schedule='static', num_threads=n_threads):
+            start = t * block
+            stop = min(n_rows, start + block)
+            if stop > start:
+                memcpy(&out[start, 0], &source[start, 0],
+                       (stop - start) * n_features * sizeof(data_t))

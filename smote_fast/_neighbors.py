@@ -143,8 +143,8 @@ def _extremes(query, reference, n_threads):
     for matrix in (reference,) if query is reference else (query, reference):
         if sparse.issparse(matrix):
             if matrix.data.size:
-                lows.append(np.min(matrix.data))
-                highs.append(np.max(matrix.data))
+                lows.append(np.min(matrix.data, keepdims=True))
+                highs.append(np.max(matrix.data, keepdims=True))
         elif matrix.size and not matrix.flags.c_contiguous:
             lows.append(np.min(matrix, axis=0))
             highs.append(np.max(matrix, axis=0))
@@ -171,7 +171,7 @@ def _power_of_two_rescaled(query, reference, low, high):
     squares.)"""
     if query.dtype != np.float64 or low is None:
         return query, reference, 1.0, low, high
-    magnitude = max(float(np.max(high)), -float(np.min(low)))
+    magnitude = max(max(high.tolist()), -min(low.tolist()))  # few values: no numpy calls
     if magnitude == 0.0 or 1e-100 < magnitude < 1e100:
         return query, reference, 1.0, low, high
     factor = np.ldexp(1.0, -int(np.frexp(magnitude)[1]))
