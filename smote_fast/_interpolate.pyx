@@ -44,21 +44,31 @@ def interpolate_dense(const data_t[:, ::1] data, const intp_t[::1] base,
     """
     cdef intp_t n_new = base.shape[0], n_features = data.shape[1], i, f
     cdef bint scaled = diff_scale.shape[0] > 0
-    cdef float64_t scale = 1.0
+    cdef float64_t step
+    cdef const data_t* rows
     cdef const data_t* x
     cdef const data_t* z
     cdef data_t* row
-    if n_new == 0:
+    if n_new == 0 or n_features == 0:
         return
+    rows = &data[0, 0]
     with nogil:
-        for i in prange(n_new, schedule='static', num_threads=n_threads):
-            x = &data[base[i], 0]
-            z = &data[neighbor[i], 0]
-            row = &out[out_start + i, 0]
-            if scaled:
-                scale = diff_scale[i]
-            for f in range(n_features):
-                row[f] = synthetic_value(x[f], z[f], steps[i], scale, scaled)
+        if scaled:
+            for i in prange(n_new, schedule='static', num_threads=n_threads):
+                x = rows + base[i] * n_features
+                z = rows + neighbor[i] * n_features
+                row = &out[out_start + i, 0]
+                step = steps[i]
+                for f in range(n_features):
+                    row[f] = synthetic_value(x[f], z[f], step, diff_scale[i], True)
+        else:
+            for i in prange(n_new, schedule='static', num_threads=n_threads):
+                x = rows + base[i] * n_features
+                z = rows + neighbor[i] * n_features
+                row = &out[out_start + i, 0]
+                step = steps[i]
+                for f in range(n_features):
+                    row[f] = synthetic_value(x[f], z[f], step, 1.0, False)
 
 
 def csr_synthetic_rows(const data_t[::1] data, const index_t[::1] indices,

@@ -50,12 +50,34 @@ cdef inline void reset_heap(float64_t* keys, intp_t* idx, intp_t size) noexcept 
         idx[t] = NO_INDEX
 
 
+# Up to this many neighbours, a sorted array beats a heap: an insertion shifts
+# a few entries, a sift-down compares pairs at every level.
+cdef intp_t SORTED_INSERT_MAX_K = 16
+
+
 cdef void direct_row(const data_t* query_row, const data_t* reference,
                      intp_t n_reference, intp_t n_features, intp_t self_index,
                      intp_t k, float64_t* keys, intp_t* idx) noexcept nogil:
-    cdef intp_t j
+    cdef intp_t j, t
     cdef float64_t dist
     reset_heap(keys, idx, k)
+    if k <= SORTED_INSERT_MAX_K:
+        # (key, index) pairs ascending; empty slots (inf, NO_INDEX) sort last
+        for j in range(n_reference):
+            if j == self_index:
+                continue
+            dist = exact_sqdist(query_row, reference + j * n_features, n_features)
+            # j exceeds every kept index: an equal key wins only an empty slot
+            if dist < keys[k - 1] or (dist == keys[k - 1] and idx[k - 1] == NO_INDEX):
+                t = k - 1
+                while t > 0 and (keys[t - 1] > dist
+                                 or (keys[t - 1] == dist and idx[t - 1] == NO_INDEX)):
+                    keys[t] = keys[t - 1]
+                    idx[t] = idx[t - 1]
+                    t -= 1
+                keys[t] = dist
+                idx[t] = j
+        return
     for j in range(n_reference):
         if j == self_index:
             continue
