@@ -44,7 +44,7 @@ def interpolate_dense(const data_t[:, ::1] data, const intp_t[::1] base,
     """
     cdef intp_t n_new = base.shape[0], n_features = data.shape[1], i, f
     cdef bint scaled = diff_scale.shape[0] > 0
-    cdef float64_t step
+    cdef float64_t step, scale
     cdef const data_t* rows
     cdef const data_t* x
     cdef const data_t* z
@@ -53,22 +53,14 @@ def interpolate_dense(const data_t[:, ::1] data, const intp_t[::1] base,
         return
     rows = &data[0, 0]
     with nogil:
-        if scaled:
-            for i in prange(n_new, schedule='static', num_threads=n_threads):
-                x = rows + base[i] * n_features
-                z = rows + neighbor[i] * n_features
-                row = &out[out_start + i, 0]
-                step = steps[i]
-                for f in range(n_features):
-                    row[f] = synthetic_value(x[f], z[f], step, diff_scale[i], True)
-        else:
-            for i in prange(n_new, schedule='static', num_threads=n_threads):
-                x = rows + base[i] * n_features
-                z = rows + neighbor[i] * n_features
-                row = &out[out_start + i, 0]
-                step = steps[i]
-                for f in range(n_features):
-                    row[f] = synthetic_value(x[f], z[f], step, 1.0, False)
+        for i in prange(n_new, schedule='static', num_threads=n_threads):
+            x = rows + base[i] * n_features
+            z = rows + neighbor[i] * n_features
+            row = &out[out_start + i, 0]
+            step = steps[i]
+            scale = diff_scale[i] if scaled else 1.0
+            for f in range(n_features):
+                row[f] = synthetic_value(x[f], z[f], step, scale, scaled)
 
 
 def csr_synthetic_rows(const data_t[::1] data, const index_t[::1] indices,
