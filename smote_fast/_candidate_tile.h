@@ -5,16 +5,18 @@
  * Layout. A panel holds SMOTE_FAST_PANEL_BYTES / sizeof(type) reference rows
  * (32 in float32, 16 in float64), stored feature-major: first the shrunk norms
  * of its rows, then, per feature, the rows' values times -2. A tile holds
- * `rows` query rows (a property of the variant picked for the CPU), row-major,
- * plus their shrunk norms. The bound of query t and panel lane l is
- *     (qnorm[t] + pnorm[l]) + sum_f q[t][f] * p[f][l]
- * summed in feature order; the caller's rounding margin covers any summation
- * order and fused multiply-adds, so the kernel may contract freely (the only
- * code of the package that does: the exact paths never do).
+ * `rows` query rows (a property of the variant picked for the CPU), row-major.
+ * The kernel computes the partial bound of query t and panel lane l,
+ *     pnorm[l] + sum_f q[t][f] * p[f][l]
+ * summed in feature order, and the caller adds the query's shrunk norm: the
+ * rounding margin covers any summation order and fused multiply-adds, so the
+ * kernel may contract freely (the only code of the package that does: the
+ * exact paths never do).
  *
  * A kernel returns the hits, (tile row, reference position in the block,
- * bound), ordered by reference position for each row; thresholds stay fixed
- * during a call, so a hit is a superset candidate the caller re-checks.
+ * partial bound), ordered by reference position for each row, of the partial
+ * bounds below the row's threshold; thresholds stay fixed during a call, so a
+ * hit is a superset candidate the caller re-checks.
  *
  * Variants: AVX-512 and AVX2+FMA clones with register tiles sized for each
  * (12 and 4 query rows by two vectors), and a portable one; chosen once by
@@ -60,10 +62,10 @@
 #endif
 
 typedef Py_ssize_t (*smote_fast_tile_f32_t)(
-    const float *, const float *, const float *, Py_ssize_t, const float *, Py_ssize_t,
+    const float *, const float *, Py_ssize_t, const float *, Py_ssize_t,
     Py_ssize_t *, Py_ssize_t *, float *);
 typedef Py_ssize_t (*smote_fast_tile_f64_t)(
-    const double *, const double *, const double *, Py_ssize_t, const double *,
+    const double *, const double *, Py_ssize_t, const double *,
     Py_ssize_t, Py_ssize_t *, Py_ssize_t *, double *);
 
 #if defined(__GNUC__)
@@ -73,8 +75,8 @@ typedef Py_ssize_t (*smote_fast_tile_f64_t)(
 #define SMOTE_FAST_TILE_KERNEL(NAME, TYPE, LANES, ROWS, MASK_LT, TARGET)               \
 typedef TYPE NAME##_vec __attribute__((vector_size(LANES * sizeof(TYPE))));            \
 TARGET SMOTE_FAST_CONTRACT_ATTR                                                        \
-static Py_ssize_t NAME(const TYPE *query, const TYPE *query_norm,                       \
-                      const TYPE *threshold, Py_ssize_t n_features,                     \
+static Py_ssize_t NAME(const TYPE *query, const TYPE *threshold,                        \
+                      Py_ssize_t n_features,                                            \
                       const TYPE *panels, Py_ssize_t n_panels, Py_ssize_t *hit_row,      \
                       Py_ssize_t *hit_ref, TYPE *hit_bound)                             \
 {                                                                                      \
@@ -87,8 +89,8 @@ static Py_ssize_t NAME(const TYPE *query, const TYPE *query_norm,               
         memcpy(&norm_low, panel, sizeof(norm_low));                                    \
         memcpy(&norm_high, panel + LANES, sizeof(norm_high));                          \
         for (int t = 0; t < ROWS; ++t) {                                               \
-            low[t] = norm_low + query_norm[t];                                         \
-            high[t] = norm_high + query_norm[t];                                       \
+            low[t] = norm_low;                                                         \
+            high[t] = norm_high;                                                       \
         }                                                                              \
         for (Py_ssize_t f = 0; f < n_features; ++f) {                                   \
             memcpy(&ref_low, panel + (f + 1) * width, sizeof(ref_low));                \
@@ -164,8 +166,8 @@ SMOTE_FAST_TILE_KERNEL(smote_fast_tile_f64_portable, double, 8, SMOTE_FAST_ROWS_
 #else  /* no vector extensions: the same sums, one bound at a time */
 
 #define SMOTE_FAST_TILE_SCALAR(NAME, TYPE, ROWS)                                       \
-static Py_ssize_t NAME(const TYPE *query, const TYPE *query_norm,                       \
-                      const TYPE *threshold, Py_ssize_t n_features,                     \
+static Py_ssize_t NAME(const TYPE *query, const TYPE *threshold,                        \
+                      Py_ssize_t n_features,                                            \
                       const TYPE *panels, Py_ssize_t n_panels, Py_ssize_t *hit_row,      \
                       Py_ssize_t *hit_ref, TYPE *hit_bound)                             \
 {                                                                                      \
@@ -175,7 +177,7 @@ static Py_ssize_t NAME(const TYPE *query, const TYPE *query_norm,               
         const TYPE *panel = panels + p * (n_features + 1) * width;                     \
         for (int t = 0; t < ROWS; ++t) {                                               \
             for (Py_ssize_t l = 0; l < width; ++l) {                                    \
-                TYPE bound = panel[l] + query_norm[t];                                 \
+                TYPE bound = panel[l];                                                 \
                 for (Py_ssize_t f = 0; f < n_features; ++f) {                           \
                     bound += query[t * n_features + f] * panel[(f + 1) * width + l];   \
                 }                                                                      \

@@ -23,7 +23,7 @@ Results therefore never depend on chunk sizes, thread counts or the path taken.
 """
 
 from cython.parallel cimport parallel, prange
-from libc.math cimport INFINITY
+from libc.math cimport INFINITY, nextafter, nextafterf
 from libc.stdlib cimport free, malloc
 from libc.stdint cimport int32_t, int64_t
 
@@ -113,10 +113,10 @@ cdef extern from "_candidate_tile.h":
     intp_t PANEL_BYTES "SMOTE_FAST_PANEL_BYTES"
     intp_t MAX_TILE_ROWS "SMOTE_FAST_MAX_TILE_ROWS"
     ctypedef intp_t (*tile_f32_t "smote_fast_tile_f32_t")(
-        const float32_t*, const float32_t*, const float32_t*, intp_t, const float32_t*,
+        const float32_t*, const float32_t*, intp_t, const float32_t*,
         intp_t, intp_t*, intp_t*, float32_t*) noexcept nogil
     ctypedef intp_t (*tile_f64_t "smote_fast_tile_f64_t")(
-        const float64_t*, const float64_t*, const float64_t*, intp_t, const float64_t*,
+        const float64_t*, const float64_t*, intp_t, const float64_t*,
         intp_t, intp_t*, intp_t*, float64_t*) noexcept nogil
     tile_f32_t pick_tile_f32 "smote_fast_pick_tile_f32"(int widest, intp_t* rows) noexcept nogil
     tile_f64_t pick_tile_f64 "smote_fast_pick_tile_f64"(int widest, intp_t* rows) noexcept nogil
@@ -174,24 +174,37 @@ cdef void pack_reference_panel(const data_t* rows, intp_t n_rows, intp_t n_featu
             panel[lane] = INFINITY
 
 
+cdef inline gemm_t partial_threshold(gemm_t threshold, gemm_t query_norm) noexcept nogil:
+    """A threshold for partial bounds (without the query norm) that lets through
+    every partial bound p with fl(p + query_norm) < threshold: rounding is
+    monotone, so p >= threshold - query_norm (exactly) rules that out, and one
+    step up from the rounded difference is at least the exact one."""
+    if gemm_t is float32_t:
+        return nextafterf(threshold - query_norm, INFINITY)
+    else:
+        return nextafter(threshold - query_norm, INFINITY)
+
+
 cdef void push_hits(const intp_t* hit_row, const intp_t* hit_ref,
-                    const gemm_t* hit_bound, intp_t n_hits, intp_t block_start,
-                    const intp_t* self_index, intp_t n_candidates, float64_t* keys,
-                    intp_t* idx) noexcept nogil:
-    """Offer a tile's hits to the heaps of their rows. The kernel tested them
-    against thresholds from before the call, so each is checked against its
-    heap's current root; a row's hits arrive in increasing reference index,
-    hence the strict comparison (see direct_row)."""
+                    const gemm_t* hit_partial, intp_t n_hits, intp_t block_start,
+                    const gemm_t* query_norms, const intp_t* self_index,
+                    intp_t n_candidates, float64_t* keys, intp_t* idx) noexcept nogil:
+    """Complete a tile's hits into bounds and offer them to their rows' heaps.
+    The kernel tested them against thresholds from before the call, so each is
+    checked against its heap's current root; a row's hits arrive in increasing
+    reference index, hence the strict comparison (see direct_row)."""
     cdef intp_t h, row, ref
+    cdef gemm_t bound
     cdef float64_t* row_keys
     for h in range(n_hits):
         row = hit_row[h]
         ref = block_start + hit_ref[h]
         row_keys = keys + row * n_candidates
+        bound = hit_partial[h] + query_norms[row]
         # Heap keys are bounds widened to float64: the cast back is exact.
-        if hit_bound[h] < <gemm_t>row_keys[0] and ref != self_index[row]:
+        if bound < <gemm_t>row_keys[0] and ref != self_index[row]:
             heap_replace_root(row_keys, idx + row * n_candidates, n_candidates,
-                              <float64_t>hit_bound[h], ref)
+                              <float64_t>bound, ref)
 
 
 cdef void certify_row(const data_t* query_row, const data_t* reference,
@@ -304,22 +317,24 @@ cdef void gemm_all_chunks(
                         while t0 < c_rows:
                             for t in range(tile_rows):
                                 threshold[t] = (
-                                    <gemm_t>keys[(c0 + t0 + t) * n_candidates]
+                                    partial_threshold(
+                                        <gemm_t>keys[(c0 + t0 + t) * n_candidates],
+                                        query_norms[c0 + t0 + t])
                                     if t0 + t < c_rows else -INFINITY)
                             if gemm_t is float32_t:
                                 n_hits = tile_f32(
-                                    query_rows + (c0 + t0) * n_features,
-                                    query_norms + c0 + t0, threshold, n_features,
+                                    query_rows + (c0 + t0) * n_features, threshold,
+                                    n_features,
                                     panels + p0 * panel_size, n_p, hit_row, hit_ref,
                                     hit_bound)
                             else:
                                 n_hits = tile_f64(
-                                    query_rows + (c0 + t0) * n_features,
-                                    query_norms + c0 + t0, threshold, n_features,
+                                    query_rows + (c0 + t0) * n_features, threshold,
+                                    n_features,
                                     panels + p0 * panel_size, n_p, hit_row, hit_ref,
                                     hit_bound)
                             push_hits(hit_row, hit_ref, hit_bound, n_hits,
-                                      r0 + p0 * width,
+                                      r0 + p0 * width, query_norms + c0 + t0,
                                       query_in_reference + q0 + c0 + t0, n_candidates,
                                       keys + (c0 + t0) * n_candidates,
                                       idx + (c0 + t0) * n_candidates)
