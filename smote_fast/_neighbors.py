@@ -482,6 +482,19 @@ class OtherClassNeighbors:
         answer = self.estimator.kneighbors(self.data.X[rows], return_distance=False)
         return np.ascontiguousarray(np.asarray(answer)[:, 1:], dtype=np.intp)
 
+    def nearest_of_same_search(self, estimator, rows):
+        """The ``estimator.n_neighbors - 1`` nearest rows of X to each of ``rows``
+        (themselves excluded), taken from this search when it has them: exact
+        neighbours in (distance, index) order, so the k nearest are the first k
+        of the m nearest. ``estimator`` is then fitted on X as a search of its own
+        would leave it. None when this search cannot answer."""
+        k = getattr(estimator, "n_neighbors", None) if isinstance(
+            estimator, ExactNearestNeighbors) else None
+        if not self._exact or self._neighbors is None or k is None or k - 1 > self.m:
+            return None
+        estimator._fit_rows(self.data.kernel_X)
+        return np.ascontiguousarray(self.neighbors(rows)[:, :k - 1])
+
     # Codes of ``kinds``: the rule of Borderline-SMOTE and SVM-SMOTE.
     SAFE, DANGER, NOISE = 0, 1, 2
 

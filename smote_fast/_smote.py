@@ -257,7 +257,10 @@ class BorderlineSMOTE(BaseSMOTE):
                 blocks.append(self._draw_block(label, n_samples, neighbors, danger_rows,
                                                class_rows))
             else:
-                neighbors = neighbors_within(self.nn_k_, data.X, danger_rows)
+                neighbors = labels_of_neighbors.nearest_of_same_search(self.nn_k_,
+                                                                       danger_rows)
+                if neighbors is None:
+                    neighbors = neighbors_within(self.nn_k_, data.X, danger_rows)
                 block = self._draw_block(label, n_samples, neighbors, danger_rows,
                                          np.arange(data.X.shape[0], dtype=np.intp))
                 blocks.append(self._halfway_to_other_classes(block, data))
