@@ -108,6 +108,17 @@ def test_equals_imblearn(variant, n_classes, dtype, random_state):
         assert sampler.in_danger_indices, "no sample in danger: the test is vacuous"
 
 
+@pytest.mark.parametrize("k_neighbors, m_neighbors", [(3, 10), (10, 10), (12, 5)])
+def test_borderline2_neighbours_with_k_below_equal_and_above_m(k_neighbors, m_neighbors):
+    # k <= m reuses the m-NN search over all rows, k > m runs its own
+    rng = np.random.RandomState(k_neighbors * 100 + m_neighbors)
+    X, y = blobs(rng, [300, 60, 45], 4)
+    sampler, _ = resample_both("borderline-2", X, y, random_state=7,
+                               k_neighbors=k_neighbors, m_neighbors=m_neighbors)
+    assert sampler.in_danger_indices, "no sample in danger: the test is vacuous"
+    assert sampler.nn_k_.n_samples_fit_ == X.shape[0]
+
+
 @pytest.mark.parametrize("container", ["csr_matrix", "csc_matrix", "csr_array", "csc_array",
                                        "csr_matrix_float32", "csc_array_float32", "pandas"])
 @pytest.mark.parametrize("variant", VARIANTS)
