@@ -56,6 +56,11 @@ REFERENCE_BLOCK_BYTES = 1 << 19
 # Rounding of one GEMM precision, relative to ||q||^2 + ||r||^2 (centred data);
 # see _knn.pyx. ``4 (d + 10) u`` over-covers the analysis by a factor of two.
 _UNIT_ROUNDOFF = {True: 2.0**-24, False: 2.0**-53}
+# Candidates kept beyond k per row: each one kept costs heap pushes on every
+# row, and float32 bounds are so close to the exact distances that a few
+# certify tie-free rows; the float64 pass, which gets the rows left, keeps more
+# for near-ties.
+_EXTRA_CANDIDATES = {True: lambda k: 4, False: lambda k: max(k, 8)}
 # Absolute slack for subnormal rounding in each precision.
 _SLACK = {True: 1e-30, False: 1e-290}
 # Largest |centred value| each precision handles without overflow in d-term sums.
@@ -195,7 +200,6 @@ def _gemm_with_fallbacks(query, reference, query_in_reference, indices, distance
     k = indices.shape[1]
     excludes_any = bool((query_in_reference >= 0).any())
     eligible = reference.shape[0] - int(excludes_any)
-    n_candidates = min(eligible, k + max(k, 8))
     center = reference.mean(axis=0, dtype=np.float64)
     # Largest |value - center| over both inputs, from the column extremes.
     magnitude = float(max(np.abs(high - center).max(), np.abs(low - center).max()))
@@ -209,6 +213,7 @@ def _gemm_with_fallbacks(query, reference, query_in_reference, indices, distance
         sub_dist = np.empty((pending.size, k), dtype=np.float64)
         failed = np.empty(pending.size, dtype=np.uint8)
         margin = 4.0 * (n_features + 10) * _UNIT_ROUNDOFF[single_precision]
+        n_candidates = min(eligible, k + _EXTRA_CANDIDATES[single_precision](k))
         _knn.knn_gemm(sub_query, reference, sub_self, center, n_candidates,
                       single_precision, margin, _SLACK[single_precision], sub_idx,
                       sub_dist, failed, n_threads, query_chunk,
