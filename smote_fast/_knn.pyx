@@ -55,20 +55,53 @@ cdef inline void reset_heap(float64_t* keys, intp_t* idx, intp_t size) noexcept 
 cdef intp_t SORTED_INSERT_MAX_K = 16
 
 
+cdef enum:
+    # references whose distances to one query are computed together
+    DISTANCE_BLOCK = 64
+
+
+cdef inline void block_distances(const data_t* query_row, const data_t* rows,
+                                 intp_t n_rows, intp_t n_features,
+                                 float64_t* out) noexcept nogil:
+    """``exact_sqdist`` of the query to each of ``n_rows`` consecutive rows, the
+    same operations in the same order, feature by feature across the rows (a
+    loop the compiler vectorises; per row it would be a short serial sum)."""
+    cdef intp_t f, j
+    cdef float64_t value, diff
+    if n_features > 16:  # long rows: row by row keeps the reads sequential
+        for j in range(n_rows):
+            out[j] = exact_sqdist(query_row, rows + j * n_features, n_features)
+        return
+    for j in range(n_rows):
+        out[j] = 0.0
+    for f in range(n_features):
+        value = <float64_t>query_row[f]
+        for j in range(n_rows):
+            diff = value - <float64_t>rows[j * n_features + f]
+            out[j] = out[j] + diff * diff
+
+
 cdef void direct_row(const data_t* query_row, const data_t* reference,
                      intp_t n_reference, intp_t n_features, intp_t self_index,
                      intp_t k, float64_t* keys, intp_t* idx) noexcept nogil:
-    cdef intp_t j, t
+    cdef intp_t j, t, j0, n_block
     cdef float64_t dist
+    cdef float64_t block[DISTANCE_BLOCK]
     reset_heap(keys, idx, k)
     if k <= SORTED_INSERT_MAX_K:
         # (key, index) pairs ascending; empty slots (inf, NO_INDEX) sort last
-        for j in range(n_reference):
-            if j == self_index:
-                continue
-            dist = exact_sqdist(query_row, reference + j * n_features, n_features)
-            # j exceeds every kept index: an equal key wins only an empty slot
-            if dist < keys[k - 1] or (dist == keys[k - 1] and idx[k - 1] == NO_INDEX):
+        j0 = 0
+        while j0 < n_reference:
+            n_block = min(DISTANCE_BLOCK, n_reference - j0)
+            block_distances(query_row, reference + j0 * n_features, n_block, n_features,
+                            block)
+            for j in range(j0, j0 + n_block):
+                dist = block[j - j0]
+                # j exceeds every kept index: an equal key wins only an empty slot
+                if j == self_index or not (
+                        dist < keys[k - 1]
+                        or (dist == keys[k - 1] and idx[k - 1] == NO_INDEX)):
+                    continue
                 t = k - 1
                 while t > 0 and (keys[t - 1] > dist
                                  or (keys[t - 1] == dist and idx[t - 1] == NO_INDEX)):
@@ -77,6 +110,7 @@ cdef void direct_row(const data_t* query_row, const data_t* reference,
                     t -= 1
                 keys[t] = dist
                 idx[t] = j
+            j0 += n_block
         return
     for j in range(n_reference):
         if j == self_index:
