@@ -514,9 +514,11 @@ def resolve_sampling_strategy(sampling_strategy, y, classes, counts):
         raise ValueError("The target 'y' needs to have more than 1 class. Got "
                          f"{classes.size} class instead")
     stats = dict(zip(classes, counts, strict=False))
-    majority = classes[int(np.argmax(counts))]
-    minority = classes[int(np.argmin(counts))]
-    n_majority = int(counts.max())
+    # a few classes: Python's max/min on the counts cost less than numpy calls
+    counts_list = counts.tolist()
+    n_majority = max(counts_list)
+    majority = classes[counts_list.index(n_majority)]  # the first, as argmax
+    minority = classes[counts_list.index(min(counts_list))]
     if isinstance(sampling_strategy, str):
         wanted = {
             "auto": lambda c: c != majority,
