@@ -69,7 +69,8 @@ class ResampleData:
 
     def __init__(self, X, y, n_threads):
         # Kernels read CSR; CSC input is converted once and converted back at the end.
-        self.csc_input = sparse.issparse(X) and X.format == "csc"
+        self.csc_input = (type(X) is not np.ndarray and sparse.issparse(X)
+                          and X.format == "csc")
         self.X = X.tocsr() if self.csc_input else X
         self.y = y
         self.classes, self.codes, self.counts = _encode_labels(y)
@@ -86,7 +87,7 @@ class ResampleData:
 
     def rows_of(self, label):
         """Row indices of one class, in order of appearance."""
-        code = int(np.searchsorted(self.classes, label))
+        code = int(self.classes.searchsorted(label))
         if code not in self._rows:
             rows = np.empty(int(self.counts[code]), dtype=np.intp)
             rows_with_code(self.codes, code, rows)
@@ -103,7 +104,7 @@ def _encode_labels(y):
         # Labels 0..255, the common case: one counting pass.
         counts = np.zeros(256, dtype=np.intp)
         if count_small_labels(y, counts):
-            present = np.flatnonzero(counts)
+            present = counts.nonzero()[0]
             if present[-1] + 1 == present.size:  # labels 0..C-1 are the codes
                 return np.arange(present.size, dtype=y.dtype), y, counts[:present.size]
             code_of_value = np.full(counts.size, -1, dtype=np.intp)
@@ -319,7 +320,7 @@ class BaseOverSampler(_ProtocolRoot):
             raise TypeError("numpy boolean subtract, the `-` operator, is not supported, "
                             "use the bitwise_xor, the `^` operator, or the logical_xor "
                             "function instead.")
-        if sparse.issparse(X):
+        if type(X) is not np.ndarray and sparse.issparse(X):
             X_out = _assemble_sparse(X, blocks, n_new, data.n_threads)
             return (X_out.tocsc() if data.csc_input else X_out), y_out
         X_out = np.empty((n_samples + n_new, X.shape[1]), dtype=X.dtype)
@@ -410,6 +411,9 @@ class _Containers:
     """Remembers the caller's containers of X and y and restores them."""
 
     def __init__(self, X, y):
+        if type(X) is np.ndarray and type(y) is np.ndarray:  # nothing to restore
+            self.x_kind = self.y_kind = None
+            return
         self.x_kind = type(X).__name__ if _is_pandas(X, "DataFrame") else (
             "list" if isinstance(X, list) else None)
         self.x_columns = getattr(X, "columns", None)

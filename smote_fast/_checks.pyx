@@ -4,6 +4,7 @@ import numpy as np
 
 from cython.parallel cimport prange
 from libc.math cimport INFINITY, isfinite
+from libc.stdlib cimport free, malloc
 
 from ._typedefs cimport float32_t, float64_t, intp_t
 
@@ -30,24 +31,33 @@ def column_extremes(const data_t[:, ::1] X, float64_t[::1] low, float64_t[::1] h
     cdef intp_t n_rows = X.shape[0], n_features = X.shape[1], i, f, t
     cdef intp_t n_blocks = max(1, min(n_threads, n_rows))
     cdef intp_t block = (n_rows + n_blocks - 1) // n_blocks
-    cdef float64_t[:, ::1] block_low = np.full((n_blocks, n_features), np.inf)
-    cdef float64_t[:, ::1] block_high = np.full((n_blocks, n_features), -np.inf)
+    cdef float64_t* block_low = <float64_t*>malloc(n_blocks * n_features * sizeof(float64_t))
+    cdef float64_t* block_high = <float64_t*>malloc(n_blocks * n_features * sizeof(float64_t))
     cdef float64_t value
+    if block_low == NULL or block_high == NULL:
+        free(block_low)
+        free(block_high)
+        raise MemoryError()
     with nogil:
         for t in prange(n_blocks, schedule='static', num_threads=n_threads):
+            for f in range(n_features):
+                block_low[t * n_features + f] = INFINITY
+                block_high[t * n_features + f] = -INFINITY
             for i in range(t * block, min(n_rows, (t + 1) * block)):
                 for f in range(n_features):
                     value = X[i, f]
-                    if value < block_low[t, f]:
-                        block_low[t, f] = value
-                    if value > block_high[t, f]:
-                        block_high[t, f] = value
+                    if value < block_low[t * n_features + f]:
+                        block_low[t * n_features + f] = value
+                    if value > block_high[t * n_features + f]:
+                        block_high[t * n_features + f] = value
         for f in range(n_features):
             low[f] = INFINITY
             high[f] = -INFINITY
             for t in range(n_blocks):
-                low[f] = min(low[f], block_low[t, f])
-                high[f] = max(high[f], block_high[t, f])
+                low[f] = min(low[f], block_low[t * n_features + f])
+                high[f] = max(high[f], block_high[t * n_features + f])
+    free(block_low)
+    free(block_high)
 
 
 def count_small_labels(const intp_t[:] y, intp_t[::1] counts):

@@ -85,7 +85,7 @@ cdef void direct_row(const data_t* query_row, const data_t* reference,
                      intp_t n_reference, intp_t n_features, intp_t self_index,
                      intp_t k, float64_t* keys, intp_t* idx) noexcept nogil:
     cdef intp_t j, t, j0, n_block
-    cdef float64_t dist
+    cdef float64_t dist, worst = INFINITY
     cdef float64_t block[DISTANCE_BLOCK]
     reset_heap(keys, idx, k)
     if k <= SORTED_INSERT_MAX_K:
@@ -98,9 +98,9 @@ cdef void direct_row(const data_t* query_row, const data_t* reference,
             for j in range(j0, j0 + n_block):
                 dist = block[j - j0]
                 # j exceeds every kept index: an equal key wins only an empty slot
-                if j == self_index or not (
-                        dist < keys[k - 1]
-                        or (dist == keys[k - 1] and idx[k - 1] == NO_INDEX)):
+                if not (dist < worst or (dist == worst and idx[k - 1] == NO_INDEX)):
+                    continue
+                if j == self_index:
                     continue
                 t = k - 1
                 while t > 0 and (keys[t - 1] > dist
@@ -110,6 +110,7 @@ cdef void direct_row(const data_t* query_row, const data_t* reference,
                     t -= 1
                 keys[t] = dist
                 idx[t] = j
+                worst = keys[k - 1]
             j0 += n_block
         return
     for j in range(n_reference):

@@ -102,7 +102,7 @@ def kneighbors(query, reference, n_neighbors, *, query_in_reference=None, n_jobs
         query_in_reference = np.ascontiguousarray(query_in_reference, dtype=np.intp)
     indices = np.empty((n_query, n_neighbors), dtype=np.intp)
     distances = np.empty((n_query, n_neighbors), dtype=np.float64)
-    if sparse.issparse(query):
+    if type(query) is not np.ndarray and sparse.issparse(query):
         path = "csr"
     elif (query.shape[1] <= DIRECT_MAX_FEATURES or n_reference <= DIRECT_MAX_REFERENCES
           or n_neighbors >= n_reference - 1 or n_query * n_reference <= DIRECT_MAX_PAIRS):
@@ -146,7 +146,7 @@ def _extremes(query, reference, n_threads):
     reference itself, which is then read once."""
     lows, highs = [], []
     for matrix in (reference,) if query is reference else (query, reference):
-        if sparse.issparse(matrix):
+        if type(matrix) is not np.ndarray and sparse.issparse(matrix):
             if matrix.data.size:
                 lows.append(np.min(matrix.data, keepdims=True))
                 highs.append(np.max(matrix.data, keepdims=True))
@@ -414,7 +414,7 @@ class ExactNearestNeighbors:
 def make_neighbors_estimator(param, n_jobs):
     """imbalanced-learn's ``check_neighbors_object(..., additional_neighbor=1)``:
     an int k gives an exact k+1 neighbours estimator, an object is cloned."""
-    if isinstance(param, numbers.Integral):
+    if type(param) is int or isinstance(param, numbers.Integral):
         return ExactNearestNeighbors(n_neighbors=int(param) + 1, n_jobs=n_jobs)
     try:
         from sklearn.base import clone

@@ -54,9 +54,14 @@ class Interval:
         self.kind, self.left, self.right, self.closed = kind, left, right, closed
 
     def is_satisfied_by(self, value):
-        number_type = numbers.Integral if self.kind == "int" else numbers.Real
-        if not isinstance(value, number_type):
+        # exact Python types first: an ABC check costs more than the rest
+        kind = type(value)
+        if kind is str or value is None:
             return False
+        if kind is not int and not (self.kind == "real" and kind is float):
+            number_type = numbers.Integral if self.kind == "int" else numbers.Real
+            if not isinstance(value, number_type):
+                return False
         left_ok = (self.left is None or value > self.left
                    or (self.closed in ("left", "both") and value == self.left))
         right_ok = (self.right is None or value < self.right
@@ -146,6 +151,8 @@ class NonZeroInt:
     """A thread count: any int but 0 (negative counts back from all cores)."""
 
     def is_satisfied_by(self, value):
+        if value is None:
+            return False
         return isinstance(value, numbers.Integral) and not isinstance(value, bool) and value != 0
 
     def __str__(self):
@@ -168,13 +175,20 @@ SAMPLING_STRATEGY_CONSTRAINT = [
 N_JOBS_CONSTRAINT = [NonZeroInt(), IsNone()]
 
 
+def _satisfies_any(options, value):
+    for option in options:
+        if option.is_satisfied_by(value):
+            return True
+    return False
+
+
 def validate_parameters(estimator, constraints):
     """Raise InvalidParameterError, worded as scikit-learn does, for the first
     parameter that satisfies none of its constraints."""
     error_class = None
     for name, options in constraints.items():
         value = getattr(estimator, name)
-        if any(option.is_satisfied_by(value) for option in options):
+        if _satisfies_any(options, value):
             continue
         if len(options) == 1:
             wanted = str(options[0])
@@ -235,7 +249,7 @@ def check_random_state(seed, stream=0):
     """
     if seed is None or seed is np.random:
         return np.random.mtrand._rand
-    if isinstance(seed, numbers.Integral):
+    if type(seed) is int or isinstance(seed, numbers.Integral):
         return _reseeded_generator(int(seed), stream)
     if isinstance(seed, np.random.RandomState):
         return seed
@@ -318,6 +332,8 @@ def _is_pandas(obj, kind):
 
 
 def _as_array(y):
+    if type(y) is np.ndarray:  # the common case, without the checks below
+        return y
     if _is_pandas(y, "Series") or _is_pandas(y, "DataFrame"):
         return y.to_numpy()
     if sparse.issparse(y):
@@ -400,7 +416,7 @@ _NAN_MESSAGE = (
 def feature_names(X):
     """Column names of a DataFrame when all are strings, else None (mixed string
     and non-string names are an error, as in scikit-learn)."""
-    columns = getattr(X, "columns", None)
+    columns = None if type(X) is np.ndarray else getattr(X, "columns", None)
     if columns is None or not _is_pandas(X, "DataFrame"):
         return None
     names = np.asarray(columns, dtype=object)
@@ -427,14 +443,15 @@ def _dataframe_to_array(X):
 def check_X(X, name):
     """Validated X: a C-contiguous numeric ndarray or a canonical CSR/CSC matrix
     or array, with scikit-learn's checks and messages."""
-    if _is_pandas(X, "DataFrame"):
-        X = _dataframe_to_array(X)
-    if sparse.issparse(X):
-        return _check_sparse(X, name)
-    if not isinstance(X, np.ndarray):
-        X = np.asarray(X)
-        if X.dtype == object:
-            X = X.astype(np.float64)
+    if type(X) is not np.ndarray:
+        if _is_pandas(X, "DataFrame"):
+            X = _dataframe_to_array(X)
+        if sparse.issparse(X):
+            return _check_sparse(X, name)
+        if not isinstance(X, np.ndarray):
+            X = np.asarray(X)
+            if X.dtype == object:
+                X = X.astype(np.float64)
     if X.dtype.kind in "USV":
         raise ValueError("dtype='numeric' is not compatible with arrays of bytes/strings."
                          "Convert your data to numeric values explicitly instead.")
