@@ -324,13 +324,17 @@ class BaseOverSampler(_ProtocolRoot):
             X_out = _assemble_sparse(X, blocks, n_new, data.n_threads)
             return (X_out.tocsc() if data.csc_input else X_out), y_out
         X_out = np.empty((n_samples + n_new, X.shape[1]), dtype=X.dtype)
-        if X.dtype in (np.float32, np.float64):
-            _interpolate.copy_rows(X, X_out, threads_for_work(data.n_threads, X.size))
-        else:
+        copy_threads = 0
+        if X.dtype not in (np.float32, np.float64):
             X_out[:n_samples] = X
+        elif blocks:  # the first block's kernel call copies X too
+            copy_threads = threads_for_work(data.n_threads, X.size)
+        else:
+            _interpolate.copy_rows(X, X_out, threads_for_work(data.n_threads, X.size))
         offset = n_samples
         for block in blocks:
-            _write_dense_block(X, block, X_out, offset, data.n_threads)
+            _write_dense_block(X, block, X_out, offset, data.n_threads, copy_threads)
+            copy_threads = 0
             offset += len(block.base)
         return X_out, y_out
 
@@ -339,11 +343,12 @@ def _diff_scale(block):
     return _EMPTY_SCALE if block.diff_scale is None else block.diff_scale
 
 
-def _write_dense_block(X, block, X_out, offset, n_threads):
+def _write_dense_block(X, block, X_out, offset, n_threads, copy_threads=0):
     if X.dtype in (np.float32, np.float64):
         n_threads = threads_for_work(n_threads, len(block.base) * X.shape[1])
         _interpolate.interpolate_dense(X, block.base, block.neighbor, block.steps,
-                                       _diff_scale(block), X_out, offset, n_threads)
+                                       _diff_scale(block), X_out, offset, n_threads,
+                                       copy_threads)
         return
     # Integer X: differences in float64 (no wrap-around), truncation toward zero
     # on assignment, as imbalanced-learn's final astype. float16: numpy's own

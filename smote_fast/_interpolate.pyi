@@ -6,7 +6,7 @@ import numpy.typing as npt
 def interpolate_dense(data: npt.NDArray[np.floating], base: npt.NDArray[np.intp],
                       neighbor: npt.NDArray[np.intp], steps: npt.NDArray[np.float64],
                       diff_scale: npt.NDArray[np.float64], out: npt.NDArray[np.floating],
-                      out_start: int, n_threads: int) -> None: ...
+                      out_start: int, n_threads: int, copy_threads: int = ...) -> None: ...
 def csr_synthetic_rows(data: npt.NDArray[np.floating], indices: npt.NDArray[np.integer],
                        indptr: npt.NDArray[np.integer], base: npt.NDArray[np.intp],
                        neighbor: npt.NDArray[np.intp], steps: npt.NDArray[np.float64],

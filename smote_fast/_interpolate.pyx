@@ -63,11 +63,17 @@ cdef inline data_t synthetic_value(data_t x, data_t z, float64_t step,
 def interpolate_dense(const data_t[:, ::1] data, const intp_t[::1] base,
                       const intp_t[::1] neighbor, const float64_t[::1] steps,
                       const float64_t[::1] diff_scale, data_t[:, ::1] out,
-                      intp_t out_start, int n_threads):
-    """Write ``len(base)`` synthetic rows into ``out[out_start:]``.
+                      intp_t out_start, int n_threads, int copy_threads=0):
+    """Write ``len(base)`` synthetic rows into ``out[out_start:]``, and first, when
+    ``copy_threads`` is positive, copy ``data`` into ``out[:len(data)]`` on that
+    many threads (one call instead of two on small inputs, where calls cost).
 
     ``diff_scale`` is empty (no scaling) or holds one factor per synthetic row.
     """
+    if copy_threads > 0 and data.shape[0] and data.shape[1]:
+        with nogil:
+            copy_row_blocks(&data[0, 0], &out[0, 0], data.shape[0], data.shape[1],
+                            copy_threads)
     cdef intp_t n_new = base.shape[0], n_features = data.shape[1], i
     cdef bint scaled = diff_scale.shape[0] > 0
     cdef float64_t step, scale
@@ -170,19 +176,27 @@ def resolve_pairs(const int64_t[::1] flat, const intp_t[:, ::1] neighbors,
             out_neighbor[i] = neighbor_rows[neighbors[row, column]]
 
 
-def copy_rows(const data_t[:, ::1] source, data_t[:, ::1] out, int n_threads):
-    """``out[:len(source)] = source`` in one contiguous block per thread: on a
-    fresh output most of the cost is first-touch page faults, which then spread
-    over threads."""
-    cdef intp_t n_rows = source.shape[0], n_features = source.shape[1], t, start, stop
+cdef void copy_row_blocks(const data_t* source, data_t* out, intp_t n_rows,
+                          intp_t n_features, int n_threads) noexcept nogil:
+    """``out[:n_rows] = source`` in one contiguous block per thread: on a fresh
+    output most of the cost is first-touch page faults, which then spread over
+    threads."""
     cdef intp_t n_blocks = max(1, min(n_threads, n_rows))
-    cdef intp_t block = (n_rows + n_blocks - 1) // n_blocks
+    cdef intp_t block = (n_rows + n_blocks - 1) // n_blocks, t, start, stop
     if n_rows == 0 or n_features == 0:
         return
+    for t in prange(n_blocks, schedule='static', num_threads=n_threads):
+        start = t * block
+        stop = min(n_rows, start + block)
+        if stop > start:
+            memcpy(out + start * n_features, source + start * n_features,
+                   (stop - start) * n_features * sizeof(data_t))
+
+
+def copy_rows(const data_t[:, ::1] source, data_t[:, ::1] out, int n_threads):
+    """``out[:len(source)] = source`` (see ``copy_row_blocks``)."""
+    if source.shape[0] == 0 or source.shape[1] == 0:
+        return
     with nogil:
-        for t in prange(n_blocks, schedule='static', num_threads=n_threads):
-            start = t * block
-            stop = min(n_rows, start + block)
-            if stop > start:
-                memcpy(&out[start, 0], &source[start, 0],
-                       (stop - start) * n_features * sizeof(data_t))
+        copy_row_blocks(&source[0, 0], &out[0, 0], source.shape[0], source.shape[1],
+                        n_threads)

@@ -23,7 +23,7 @@ Results therefore never depend on chunk sizes, thread counts or the path taken.
 """
 
 from cython.parallel cimport parallel, prange
-from libc.math cimport INFINITY, nextafter, nextafterf
+from libc.math cimport INFINITY, fabs, nextafter, nextafterf
 from libc.stdlib cimport free, malloc
 from libc.stdint cimport int32_t, int64_t
 
@@ -131,17 +131,33 @@ def knn_direct(const data_t[:, ::1] query, const data_t[:, ::1] reference,
 
     ``out_indices``/``out_distances`` have shape (n_query, k) and are used as the
     per-row heaps; ``query_in_reference[i]`` is the reference row to exclude for
-    query ``i`` (or -1).
+    query ``i`` (or -1). Returns the largest absolute value of either input, so
+    that the caller can tell whether squares may have left float64's range
+    without a pass of its own.
     """
     cdef intp_t n_query = query.shape[0], n_reference = reference.shape[0]
     cdef intp_t n_features = query.shape[1], k = out_indices.shape[1], i
+    cdef float64_t magnitude = max(largest_magnitude(&query[0, 0], n_query * n_features),
+                                   largest_magnitude(&reference[0, 0],
+                                                     n_reference * n_features))
     if n_query == 0 or k == 0:
-        return
+        return magnitude
     with nogil:
         for i in prange(n_query, schedule='static', num_threads=n_threads):
             direct_row(&query[i, 0], &reference[0, 0], n_reference, n_features,
                        query_in_reference[i], k, &out_distances[i, 0],
                        &out_indices[i, 0])
+    return magnitude
+
+
+cdef float64_t largest_magnitude(const data_t* values, intp_t n) noexcept nogil:
+    cdef intp_t i
+    cdef float64_t largest = 0.0, value
+    for i in range(n):
+        value = fabs(<float64_t>values[i])
+        if value > largest:
+            largest = value
+    return largest
 
 
 cdef extern from "_candidate_tile.h":

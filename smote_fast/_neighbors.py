@@ -112,6 +112,13 @@ def kneighbors(query, reference, n_neighbors, *, query_in_reference=None, n_jobs
         path = "tree"
     else:
         path = "gemm"
+    if path == "direct":
+        # The kernel reports the inputs' largest magnitude, so the float64 range
+        # check costs no pass of its own; in the rare unsafe case, redo rescaled.
+        magnitude = _knn.knn_direct(query, reference, query_in_reference, indices,
+                                    distances, n_threads)
+        if query.dtype != np.float64 or _safe_magnitude(magnitude):
+            return (indices, distances) if return_distance else indices
     # Column extremes serve both the float64 range check and the GEMM's overflow
     # guard: one pass each for the minimum and maximum of each distinct array.
     low = high = None
@@ -119,13 +126,13 @@ def kneighbors(query, reference, n_neighbors, *, query_in_reference=None, n_jobs
         low, high = _extremes(query, reference, n_threads)
     query, reference, distance_scale, low, high = _power_of_two_rescaled(
         query, reference, low, high)
-    if path == "csr":
+    if path == "direct":
+        _knn.knn_direct(query, reference, query_in_reference, indices, distances,
+                        n_threads)
+    elif path == "csr":
         _knn.knn_csr_direct(query.data, query.indices, query.indptr, reference.data,
                             reference.indices, reference.indptr, query_in_reference,
                             indices, distances, n_threads)
-    elif path == "direct":
-        _knn.knn_direct(query, reference, query_in_reference, indices, distances,
-                        n_threads)
     elif path == "tree":
         if not (query.shape[1] <= GRID_MAX_FEATURES
                 and _grid_search(query, reference, query_in_reference, indices, distances,
@@ -136,7 +143,7 @@ def kneighbors(query, reference, n_neighbors, *, query_in_reference=None, n_jobs
         _gemm_with_fallbacks(query, reference, query_in_reference, indices, distances,
                              n_threads, chunk_size or QUERY_CHUNK, low, high)
     if return_distance:
-        return indices, distances * distance_scale
+        return indices, (distances if distance_scale == 1.0 else distances * distance_scale)
     return indices
 
 
@@ -168,6 +175,12 @@ def _extremes(query, reference, n_threads):
             np.maximum.reduce(highs).astype(np.float64))
 
 
+def _safe_magnitude(magnitude):
+    """Whether float64 squares of differences of values up to ``magnitude`` stay
+    far from overflow and underflow."""
+    return magnitude == 0.0 or 1e-100 < magnitude < 1e100
+
+
 def _power_of_two_rescaled(query, reference, low, high):
     """Rescale float64 data whose squared differences would overflow or underflow
     float64 by an exact power of two: every distance scales exactly, so the order
@@ -177,7 +190,7 @@ def _power_of_two_rescaled(query, reference, low, high):
     if query.dtype != np.float64 or low is None:
         return query, reference, 1.0, low, high
     magnitude = max(max(high.tolist()), -min(low.tolist()))  # few values: no numpy calls
-    if magnitude == 0.0 or 1e-100 < magnitude < 1e100:
+    if _safe_magnitude(magnitude):
         return query, reference, 1.0, low, high
     factor = np.ldexp(1.0, -int(np.frexp(magnitude)[1]))
     rescaled = {}
