@@ -308,7 +308,9 @@ cdef void gemm_all_chunks(
     cdef intp_t super_panels = block_panels * max(
         1, (8 << 20) // (block_panels * panel_size * <intp_t>sizeof(gemm_t)))
     super_panels = min(super_panels, (n_reference + width - 1) // width)
-    cdef intp_t query_super = 65536
+    # Queries whose candidate heaps live at once: about 32 MiB of them.
+    cdef intp_t query_super = max(query_chunk, min(65536, (<intp_t>1 << 25)
+                                                   // (n_candidates * 16)))
     cdef intp_t q0, n_q, r0, n_r, p0, n_p, n_p_cap, n_panels, n_chunks
     cdef intp_t chunk, c0, c_rows, t0, t, i, n_hits
     cdef intp_t padded = min(query_super, n_query) + tile_rows

@@ -11,7 +11,8 @@ row excluded by index. Paths differ only in speed:
   four features (eight for large reference sets);
 * otherwise candidate selection by lower bounds from a register-tiled product
   (``knn_gemm``), first in float32, with the rows it cannot certify redone in
-  float64 and, failing that, directly.
+  float64 with more and more spare candidates (near-ties, duplicated rows)
+  and, failing that, directly.
 """
 
 import copy
@@ -56,11 +57,15 @@ REFERENCE_BLOCK_BYTES = 1 << 19
 # Rounding of one GEMM precision, relative to ||q||^2 + ||r||^2 (centred data);
 # see _knn.pyx. ``4 (d + 10) u`` over-covers the analysis by a factor of two.
 _UNIT_ROUNDOFF = {True: 2.0**-24, False: 2.0**-53}
-# Candidates kept beyond k per row: each one kept costs heap pushes on every
-# row, and float32 bounds are so close to the exact distances that a few
-# certify tie-free rows; the float64 pass, which gets the rows left, keeps more
-# for near-ties.
-_EXTRA_CANDIDATES = {True: lambda k: 4, False: lambda k: max(k, 8)}
+# Candidate passes, each on the rows the previous ones could not certify:
+# (float32 bounds?, candidates kept beyond k). Each kept candidate costs heap
+# pushes on every row, and float32 bounds are so close to the exact distances
+# that four spares certify tie-free rows; float64 with more spares takes
+# near-ties, and the wide passes take rows whose k-th distance is shared by many
+# references (duplicated rows), which no pass with fewer spares than the tie can
+# certify. Rows left after them are searched by direct differences.
+_CANDIDATE_PASSES = ((True, lambda k: 4), (False, lambda k: max(k, 8)),
+                     (False, lambda k: k + 64), (False, lambda k: 4 * k + 512))
 # Absolute slack for subnormal rounding in each precision.
 _SLACK = {True: 1e-30, False: 1e-290}
 # Largest |centred value| each precision handles without overflow in d-term sums.
@@ -217,16 +222,19 @@ def _gemm_with_fallbacks(query, reference, query_in_reference, indices, distance
     # Largest |value - center| over both inputs, from the column extremes.
     magnitude = float(max(np.abs(high - center).max(), np.abs(low - center).max()))
     pending = np.arange(query.shape[0])
-    for single_precision in (True, False):
-        if magnitude >= _SAFE_MAGNITUDE[single_precision] or pending.size == 0:
+    tried = set()
+    for single_precision, extra in _CANDIDATE_PASSES:
+        n_candidates = min(eligible, k + extra(k))
+        if (magnitude >= _SAFE_MAGNITUDE[single_precision] or pending.size == 0
+                or (single_precision, n_candidates) in tried):
             continue
+        tried.add((single_precision, n_candidates))
         sub_query = query if pending.size == query.shape[0] else query[pending]
         sub_self = query_in_reference[pending]
         sub_idx = np.empty((pending.size, k), dtype=np.intp)
         sub_dist = np.empty((pending.size, k), dtype=np.float64)
         failed = np.empty(pending.size, dtype=np.uint8)
         margin = 4.0 * (n_features + 10) * _UNIT_ROUNDOFF[single_precision]
-        n_candidates = min(eligible, k + _EXTRA_CANDIDATES[single_precision](k))
         _knn.knn_gemm(sub_query, reference, sub_self, center, n_candidates,
                       single_precision, margin, _SLACK[single_precision], sub_idx,
                       sub_dist, failed, n_threads, query_chunk,

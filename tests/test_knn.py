@@ -255,3 +255,18 @@ def test_uncrowded_low_dimensional_rows_use_the_grid(monkeypatch):
                           + np.where(rows[:, None] == np.arange(len(X)), np.inf, 0),
                           axis=1, kind="stable")[:, :5]
     np.testing.assert_array_equal(got, expected)
+
+
+def test_duplicated_rows_are_certified_by_the_wide_passes(monkeypatch):
+    # 40 copies of each row: the k-th distance (0) is shared by 39 others, so only
+    # a pass keeping more spares than that can certify; none is left to the
+    # direct search, and the result is the exact (distance, index) order
+    for name, value in PATHS["gemm"].items():
+        monkeypatch.setattr(_neighbors, name, value)
+    rng = np.random.RandomState(13)
+    X = np.repeat(rng.normal(size=(60, 12)), 40, axis=0)
+    rows = np.arange(0, X.shape[0], 7)
+    direct = count_calls(monkeypatch, _neighbors._knn, "knn_direct")
+    got = kneighbors(X[rows], X, 5, query_in_reference=rows)
+    np.testing.assert_array_equal(got, reference_knn(X[rows], X, 5, rows)[0])
+    assert direct == []
