@@ -18,7 +18,7 @@ import numpy as np
 from scipy import sparse
 
 from . import _interpolate
-from ._checks import count_small_labels, rows_with_code
+from ._checks import rows_with_code, small_label_counts
 from ._neighbors import kernel_ready
 from ._validation import (
     N_JOBS_CONSTRAINT,
@@ -102,14 +102,14 @@ def _encode_labels(y):
     """Sorted classes, an intp code per row and the class counts."""
     if y.dtype == np.intp and y.size:
         # Labels 0..255, the common case: one counting pass.
-        counts = np.zeros(256, dtype=np.intp)
-        if count_small_labels(y, counts):
-            present = counts.nonzero()[0]
+        found = small_label_counts(y)
+        if found is not None:
+            present, counts = found
             if present[-1] + 1 == present.size:  # labels 0..C-1 are the codes
-                return np.arange(present.size, dtype=y.dtype), y, counts[:present.size]
-            code_of_value = np.full(counts.size, -1, dtype=np.intp)
+                return present, y, counts
+            code_of_value = np.full(int(present[-1]) + 1, -1, dtype=np.intp)
             code_of_value[present] = np.arange(present.size)
-            return present.astype(y.dtype), code_of_value[y], counts[present]
+            return present, code_of_value[y], counts
     if y.dtype.kind in "iub" and y.size:
         low, high = int(y.min()), int(y.max())
         if low == 0 and y.dtype == np.intp:

@@ -5,6 +5,7 @@ import numpy as np
 from cython.parallel cimport prange
 from libc.math cimport INFINITY, isfinite
 from libc.stdlib cimport free, malloc
+from libc.string cimport memset
 
 from ._typedefs cimport float32_t, float64_t, intp_t
 
@@ -60,25 +61,46 @@ def column_extremes(const data_t[:, ::1] X, float64_t[::1] low, float64_t[::1] h
     free(block_high)
 
 
-def count_small_labels(const intp_t[:] y, intp_t[::1] counts):
-    """Add the number of rows of each label 0..len(counts)-1 to ``counts``; False
-    (counts then partial) at the first label outside that range."""
-    cdef intp_t n = y.shape[0], size = counts.shape[0], i, value, lane
+cdef enum:
+    # labels counted in one pass without a prior range check
+    SMALL_LABELS = 256
+
+
+def small_label_counts(const intp_t[:] y):
+    """The labels present in ``y`` (sorted) and their counts, when every label
+    lies in 0..255 (one pass); None otherwise."""
+    cdef intp_t n = y.shape[0], i, value, lane, n_present = 0
     cdef bint in_range = True
     # Four interleaved tallies: consecutive rows of one label would otherwise
     # wait on each other's increment of the same counter.
-    cdef intp_t[:, ::1] tallies = np.zeros((4, size), dtype=np.intp)
+    cdef intp_t tallies[4][SMALL_LABELS]
+    cdef intp_t totals[SMALL_LABELS]
+    cdef intp_t[::1] labels_view, counts_view
+    memset(tallies, 0, sizeof(tallies))
     with nogil:
         for i in range(n):
             value = y[i]
-            if value < 0 or value >= size:
+            if value < 0 or value >= SMALL_LABELS:
                 in_range = False
                 break
-            tallies[i & 3, value] += 1
-        for value in range(size):
+            tallies[i & 3][value] += 1
+        for value in range(SMALL_LABELS):
+            totals[value] = 0
             for lane in range(4):
-                counts[value] += tallies[lane, value]
-    return in_range
+                totals[value] += tallies[lane][value]
+            n_present += totals[value] > 0
+    if not in_range:
+        return None
+    labels = np.empty(n_present, dtype=np.intp)
+    counts = np.empty(n_present, dtype=np.intp)
+    labels_view, counts_view = labels, counts
+    n_present = 0
+    for value in range(SMALL_LABELS):
+        if totals[value]:
+            labels_view[n_present] = value
+            counts_view[n_present] = totals[value]
+            n_present += 1
+    return labels, counts
 
 
 def rows_with_code(const intp_t[:] codes, intp_t code, intp_t[::1] out):
