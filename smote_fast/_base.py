@@ -209,7 +209,13 @@ class BaseOverSampler(_ProtocolRoot):
         return sampler_tags()
 
     def _validate_params(self):
-        validate_parameters(self, self._constraints())
+        # Each class's constraints, built once (a class attribute of its own,
+        # never a parent's).
+        constraints = type(self).__dict__.get("_constraints_cache")
+        if constraints is None:
+            constraints = self._constraints()
+            type(self)._constraints_cache = constraints
+        validate_parameters(self, constraints)
 
     # ----------------------------------------------------------------- fitting
 

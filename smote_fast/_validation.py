@@ -215,11 +215,15 @@ def to_sklearn_constraints(constraints):
 # Threads and random state
 
 
+# Fixed at build time.
+_OPENMP_ENABLED = openmp_enabled()
+
+
 def resolve_n_threads(n_jobs):
     """Threads for a kernel call: None means what OpenMP allows now
     (``OMP_NUM_THREADS``, threadpoolctl limits), -1 every core, a positive int
     that many; always 1 in a build without OpenMP."""
-    if not openmp_enabled():
+    if not _OPENMP_ENABLED:
         return 1
     if n_jobs is None:
         return int(omp_max_threads())
@@ -490,7 +494,9 @@ def _check_finite(values, name):
     if values.dtype in (np.float32, np.float64) and values.flags.c_contiguous:
         # One parallel pass, no boolean temporary the size of the data.
         flat = values.reshape(-1)
-        n_threads = threads_for_work(resolve_n_threads(None), flat.size)
+        # the work is a pass over the data: threads only for large inputs
+        n_threads = (1 if flat.size < 2 * WORK_PER_THREAD
+                     else threads_for_work(resolve_n_threads(None), flat.size))
         if not count_non_finite(flat, n_threads):
             return
     elif np.isfinite(values).all():
