@@ -14,12 +14,16 @@ ctypedef fused data_t:
     float64_t
 
 
-def count_non_finite(const data_t[::1] values, int n_threads):
+def count_non_finite(const data_t[:, ::1] values, int n_threads):
     """Number of NaN or infinite values (an integer count: no float reduction)."""
-    cdef intp_t n = values.shape[0], i, bad = 0
+    cdef intp_t n = values.shape[0] * values.shape[1], i, bad = 0
+    cdef const data_t* flat
+    if n == 0:
+        return 0
+    flat = &values[0, 0]
     with nogil:
         for i in prange(n, schedule='static', num_threads=n_threads):
-            if not isfinite(values[i]):
+            if not isfinite(flat[i]):
                 bad += 1
     return bad
 

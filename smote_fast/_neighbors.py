@@ -417,7 +417,8 @@ class ExactNearestNeighbors:
                 f"n_samples_fit = {self.n_samples_fit_}, n_samples = {n_queries}")
 
     def _search(self, query, k, exclude):
-        query = query.astype(self._fit_X.dtype, copy=False)
+        if query.dtype != self._fit_X.dtype:
+            query = query.astype(self._fit_X.dtype)
         return kneighbors(query, self._fit_X, k, query_in_reference=exclude,
                           n_jobs=self.n_jobs, return_distance=True)
 

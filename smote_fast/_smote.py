@@ -25,8 +25,9 @@ def synthetic_block(label, flat, steps, neighbors, base_rows, neighbor_rows):
     """
     base = np.empty(len(flat), dtype=np.intp)
     neighbor = np.empty(len(flat), dtype=np.intp)
-    resolve_pairs(flat.astype(np.int64, copy=False), neighbors, base_rows, neighbor_rows,
-                  base, neighbor)
+    if flat.dtype != np.int64:
+        flat = flat.astype(np.int64)
+    resolve_pairs(flat, neighbors, base_rows, neighbor_rows, base, neighbor)
     return SyntheticBlock(label, base, neighbor, steps, None)
 
 

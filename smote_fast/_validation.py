@@ -493,11 +493,12 @@ def _check_shape(shape, name):
 def _check_finite(values, name):
     if values.dtype in (np.float32, np.float64) and values.flags.c_contiguous:
         # One parallel pass, no boolean temporary the size of the data.
-        flat = values.reshape(-1)
+        if values.ndim == 1:  # the stored values of a sparse matrix
+            values = values.reshape(1, -1)
         # the work is a pass over the data: threads only for large inputs
-        n_threads = (1 if flat.size < 2 * WORK_PER_THREAD
-                     else threads_for_work(resolve_n_threads(None), flat.size))
-        if not count_non_finite(flat, n_threads):
+        n_threads = (1 if values.size < 2 * WORK_PER_THREAD
+                     else threads_for_work(resolve_n_threads(None), values.size))
+        if not count_non_finite(values, n_threads):
             return
     elif np.isfinite(values).all():
         return
