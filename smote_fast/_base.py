@@ -210,12 +210,25 @@ class BaseOverSampler(_ProtocolRoot):
 
     def _validate_params(self):
         # Each class's constraints, built once (a class attribute of its own,
-        # never a parent's).
-        constraints = type(self).__dict__.get("_constraints_cache")
+        # never a parent's), and the parameter values already found valid for
+        # it: fits with the same values (a pipeline refitted, a search over
+        # other parameters) skip the checks. Types are part of the key, so that
+        # True and 1, or 1.0 and 1, are told apart.
+        cls = type(self)
+        constraints = cls.__dict__.get("_constraints_cache")
         if constraints is None:
             constraints = self._constraints()
-            type(self)._constraints_cache = constraints
+            cls._constraints_cache = constraints
+            cls._valid_values_cache = set()
+        try:
+            key = tuple((type(value), value) for value in map(self.__getattribute__, constraints))
+            if key in cls._valid_values_cache:
+                return
+        except TypeError:  # an unhashable value (a dict strategy): always check
+            key = None
         validate_parameters(self, constraints)
+        if key is not None and len(cls._valid_values_cache) < 64:
+            cls._valid_values_cache.add(key)
 
     # ----------------------------------------------------------------- fitting
 
