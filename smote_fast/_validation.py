@@ -544,14 +544,13 @@ def resolve_sampling_strategy(sampling_strategy, y, classes, counts):
     majority = classes[counts_list.index(n_majority)]  # the first, as argmax
     minority = classes[counts_list.index(min(counts_list))]
     if isinstance(sampling_strategy, str):
-        wanted = {
-            "auto": lambda c: c != majority,
-            "not majority": lambda c: c != majority,
-            "minority": lambda c: c == minority,
-            "not minority": lambda c: c != minority,
-            "all": lambda c: True,
-        }[sampling_strategy]
-        result = {c: n_majority - n for c, n in stats.items() if wanted(c)}
+        if sampling_strategy == "minority":
+            result = {minority: n_majority - stats[minority]}
+        else:  # every class but one ('all': none left out)
+            left_out = {"all": None, "not minority": minority}.get(sampling_strategy,
+                                                                   majority)
+            result = {c: n_majority - n for c, n in stats.items()
+                      if left_out is None or c != left_out}
     elif isinstance(sampling_strategy, Mapping):
         result = _strategy_from_mapping(sampling_strategy, stats)
     elif isinstance(sampling_strategy, numbers.Real):
