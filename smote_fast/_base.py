@@ -24,6 +24,7 @@ from ._validation import (
     N_JOBS_CONSTRAINT,
     RANDOM_STATE_CONSTRAINT,
     SAMPLING_STRATEGY_CONSTRAINT,
+    WORK_PER_THREAD,
     NotFittedError,
     _is_pandas,
     _sklearn_error,
@@ -64,19 +65,32 @@ class _SklearnParameterConstraints:
 class ResampleData:
     """Validated inputs of one ``fit_resample`` call."""
 
-    __slots__ = ("X", "y", "classes", "codes", "counts", "n_threads", "csc_input",
-                 "_rows", "_kernel_X")
+    __slots__ = ("X", "y", "classes", "codes", "counts", "csc_input", "_n_jobs",
+                 "_n_threads", "_rows", "_kernel_X")
 
-    def __init__(self, X, y, n_threads):
+    def __init__(self, X, y, n_jobs):
         # Kernels read CSR; CSC input is converted once and converted back at the end.
         self.csc_input = (type(X) is not np.ndarray and sparse.issparse(X)
                           and X.format == "csc")
         self.X = X.tocsr() if self.csc_input else X
         self.y = y
         self.classes, self.codes, self.counts = _encode_labels(y)
-        self.n_threads = n_threads
+        self._n_jobs = n_jobs
+        self._n_threads = None
         self._rows = {}
         self._kernel_X = None
+
+    @property
+    def n_threads(self):
+        """Threads the caller's ``n_jobs`` allows, asked of OpenMP on first use."""
+        if self._n_threads is None:
+            self._n_threads = resolve_n_threads(self._n_jobs)
+        return self._n_threads
+
+    def threads_for(self, work):
+        """Threads for a kernel of ``work`` scalar operations: one for small
+        kernels, without asking OpenMP (see ``threads_for_work``)."""
+        return 1 if work < 2 * WORK_PER_THREAD else threads_for_work(self.n_threads, work)
 
     @property
     def kernel_X(self):
@@ -286,7 +300,7 @@ class BaseOverSampler(_ProtocolRoot):
             self.feature_names_in_ = names
         elif hasattr(self, "feature_names_in_"):
             del self.feature_names_in_
-        data = ResampleData(X, y_flat, resolve_n_threads(self.n_jobs))
+        data = ResampleData(X, y_flat, self.n_jobs)
         self.sampling_strategy_ = resolve_sampling_strategy(
             self.sampling_strategy, y_flat, data.classes, data.counts)
         return data, one_hot_columns
@@ -340,19 +354,19 @@ class BaseOverSampler(_ProtocolRoot):
                             "use the bitwise_xor, the `^` operator, or the logical_xor "
                             "function instead.")
         if type(X) is not np.ndarray and sparse.issparse(X):
-            X_out = _assemble_sparse(X, blocks, n_new, data.n_threads)
+            X_out = _assemble_sparse(X, blocks, n_new, data)
             return (X_out.tocsc() if data.csc_input else X_out), y_out
         X_out = np.empty((n_samples + n_new, X.shape[1]), dtype=X.dtype)
         copy_threads = 0
         if X.dtype not in (np.float32, np.float64):
             X_out[:n_samples] = X
         elif blocks:  # the first block's kernel call copies X too
-            copy_threads = threads_for_work(data.n_threads, X.size)
+            copy_threads = data.threads_for(X.size)
         else:
-            _interpolate.copy_rows(X, X_out, threads_for_work(data.n_threads, X.size))
+            _interpolate.copy_rows(X, X_out, data.threads_for(X.size))
         offset = n_samples
         for block in blocks:
-            _write_dense_block(X, block, X_out, offset, data.n_threads, copy_threads)
+            _write_dense_block(X, block, X_out, offset, data, copy_threads)
             copy_threads = 0
             offset += len(block.base)
         return X_out, y_out
@@ -362,9 +376,9 @@ def _diff_scale(block):
     return _EMPTY_SCALE if block.diff_scale is None else block.diff_scale
 
 
-def _write_dense_block(X, block, X_out, offset, n_threads, copy_threads=0):
+def _write_dense_block(X, block, X_out, offset, data, copy_threads=0):
     if X.dtype in (np.float32, np.float64):
-        n_threads = threads_for_work(n_threads, len(block.base) * X.shape[1])
+        n_threads = data.threads_for(len(block.base) * X.shape[1])
         _interpolate.interpolate_dense(X, block.base, block.neighbor, block.steps,
                                        _diff_scale(block), X_out, offset, n_threads,
                                        copy_threads)
@@ -389,7 +403,7 @@ def _write_dense_block(X, block, X_out, offset, n_threads, copy_threads=0):
             X_out[offset + start:offset + stop] = origin + steps * diff
 
 
-def _assemble_sparse(csr, blocks, n_new, n_threads):
+def _assemble_sparse(csr, blocks, n_new, resample_data):
     data = csr.data
     if data.dtype not in (np.float32, np.float64):
         data = data.astype(np.float64)
@@ -405,7 +419,7 @@ def _assemble_sparse(csr, blocks, n_new, n_threads):
         else csr.indices.dtype
     indices = csr.indices.astype(index_dtype, copy=False)
     indptr = csr.indptr.astype(index_dtype, copy=False)
-    n_threads = threads_for_work(n_threads, n_new * max(csr.nnz // max(csr.shape[0], 1), 1))
+    n_threads = resample_data.threads_for(n_new * max(csr.nnz // max(csr.shape[0], 1), 1))
     row_nnz = np.empty(n_new, dtype=np.int64)
     empty_data = np.empty(0, dtype=data.dtype)
     empty_indices = np.empty(0, dtype=index_dtype)
