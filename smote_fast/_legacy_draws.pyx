@@ -113,6 +113,53 @@ cdef inline uint32_t next_word(WordStream* stream) noexcept nogil:
     return stream.tempered[stream.pos - 1]
 
 
+cdef void draw_from(mt19937_state* state, uint64_t max_value, int64_t* out_ints,
+                    intp_t n_ints, float64_t* out_doubles,
+                    intp_t n_doubles) noexcept nogil:
+    """The draws of ``randint_then_random_sample`` from ``state``, advancing it."""
+    cdef WordStream stream
+    cdef intp_t i, n_pairs
+    cdef uint32_t words[2]
+    cdef uint32_t mask = <uint32_t>max_value, word, bound = <uint32_t>max_value
+    mask = mask | (mask >> 1)
+    mask = mask | (mask >> 2)
+    mask = mask | (mask >> 4)
+    mask = mask | (mask >> 8)
+    mask = mask | (mask >> 16)
+    stream.key = state.key
+    stream.pos = state.pos
+    temper_from(&stream, stream.pos)
+    if bound == 0:
+        for i in range(n_ints):
+            out_ints[i] = 0
+    else:
+        # Branch-free rejection: every masked word is written, and kept (the
+        # count advances) only when within range.
+        i = 0
+        while i < n_ints:
+            refill_if_spent(&stream)
+            while stream.pos < STATE_WORDS and i < n_ints:
+                word = stream.tempered[stream.pos] & mask
+                stream.pos += 1
+                out_ints[i] = word
+                i += word <= bound
+    i = 0
+    while i < n_doubles:
+        if STATE_WORDS - stream.pos == 1:  # a pair across two blocks
+            words[0] = next_word(&stream)
+            words[1] = next_word(&stream)
+            words_to_doubles(words, &out_doubles[i], 1)
+            i += 1
+            continue
+        refill_if_spent(&stream)
+        # whole pairs within the block: a loop without branches, vectorised
+        n_pairs = min((STATE_WORDS - stream.pos) // 2, n_doubles - i)
+        words_to_doubles(&stream.tempered[stream.pos], &out_doubles[i], n_pairs)
+        stream.pos += 2 * n_pairs
+        i += n_pairs
+    state.pos = <int>stream.pos
+
+
 def randint_then_random_sample(object capsule, uint64_t max_value,
                                int64_t[::1] out_ints, float64_t[::1] out_doubles):
     """Fill ``out_ints`` with ``randint(0, max_value + 1)`` and then ``out_doubles``
@@ -120,46 +167,29 @@ def randint_then_random_sample(object capsule, uint64_t max_value,
     ``BitGenerator.capsule``), advancing it. Needs ``max_value < 2**32``; for 0
     no word is drawn, as numpy does. The caller holds the generator's lock."""
     cdef bitgen_t* bitgen = <bitgen_t*>PyCapsule_GetPointer(capsule, "BitGenerator")
-    cdef mt19937_state* state = <mt19937_state*>bitgen.state
-    cdef WordStream stream
-    cdef intp_t i, n_pairs, n_ints = out_ints.shape[0], n_doubles = out_doubles.shape[0]
-    cdef uint32_t words[2]
-    cdef uint32_t mask, word, bound = <uint32_t>max_value
     if max_value > 0xffffffffu:
         raise ValueError("max_value must be below 2**32")
-    mask = bound
-    for i in (1, 2, 4, 8, 16):
-        mask = mask | (mask >> i)
     with nogil:
-        stream.key = state.key
-        stream.pos = state.pos
-        temper_from(&stream, stream.pos)
-        if bound == 0:
-            for i in range(n_ints):
-                out_ints[i] = 0
-        else:
-            # Branch-free rejection: every masked word is written, and kept (the
-            # count advances) only when within range.
-            i = 0
-            while i < n_ints:
-                refill_if_spent(&stream)
-                while stream.pos < STATE_WORDS and i < n_ints:
-                    word = stream.tempered[stream.pos] & mask
-                    stream.pos += 1
-                    out_ints[i] = word
-                    i += word <= bound
-        i = 0
-        while i < n_doubles:
-            if STATE_WORDS - stream.pos == 1:  # a pair across two blocks
-                words[0] = next_word(&stream)
-                words[1] = next_word(&stream)
-                words_to_doubles(words, &out_doubles[i], 1)
-                i += 1
-                continue
-            refill_if_spent(&stream)
-            # whole pairs within the block: a loop without branches, vectorised
-            n_pairs = min((STATE_WORDS - stream.pos) // 2, n_doubles - i)
-            words_to_doubles(&stream.tempered[stream.pos], &out_doubles[i], n_pairs)
-            stream.pos += 2 * n_pairs
-            i += n_pairs
-        state.pos = <int>stream.pos
+        draw_from(<mt19937_state*>bitgen.state, max_value,
+                  &out_ints[0] if out_ints.shape[0] else NULL, out_ints.shape[0],
+                  &out_doubles[0] if out_doubles.shape[0] else NULL, out_doubles.shape[0])
+
+
+def seeded_randint_then_random_sample(uint32_t seed, uint64_t max_value,
+                                      int64_t[::1] out_ints, float64_t[::1] out_doubles):
+    """The same draws from ``RandomState(seed)``, without building it: numpy's
+    legacy seeding of an int (the MT19937 initialisation recurrence), then the
+    draws from that state."""
+    cdef mt19937_state state
+    cdef intp_t i
+    cdef uint32_t value = seed
+    if max_value > 0xffffffffu:
+        raise ValueError("max_value must be below 2**32")
+    with nogil:
+        for i in range(STATE_WORDS):
+            state.key[i] = value
+            value = <uint32_t>(1812433253u * (value ^ (value >> 30)) + <uint32_t>(i + 1))
+        state.pos = STATE_WORDS
+        draw_from(&state, max_value, &out_ints[0] if out_ints.shape[0] else NULL,
+                  out_ints.shape[0], &out_doubles[0] if out_doubles.shape[0] else NULL,
+                  out_doubles.shape[0])

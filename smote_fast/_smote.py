@@ -13,6 +13,7 @@ from ._validation import (
     StrOptions,
     check_random_state,
     randint_then_random_sample,
+    seeded_randint_then_random_sample,
 )
 
 
@@ -52,8 +53,13 @@ class BaseSMOTE(BaseOverSampler):
         entries to rows of X."""
         # uniform(0, 1) computes 0.0 + 1.0 * random_sample(): the same values from
         # the same stream, without the two array operations.
-        flat, steps = randint_then_random_sample(check_random_state(self.random_state),
-                                                 neighbors.size, n_samples, n_samples)
+        seed = self.random_state
+        if type(seed) is int:  # a fresh RandomState(seed): seeded in the kernel
+            flat, steps = seeded_randint_then_random_sample(seed, neighbors.size, n_samples,
+                                                            n_samples)
+        else:
+            flat, steps = randint_then_random_sample(check_random_state(seed),
+                                                     neighbors.size, n_samples, n_samples)
         return synthetic_block(label, flat, steps, neighbors, base_rows, neighbor_rows)
 
 

@@ -295,6 +295,18 @@ def randint_then_random_sample(random_state, high, n_ints, n_doubles):
             random_state.random_sample(n_doubles))
 
 
+def seeded_randint_then_random_sample(seed, high, n_ints, n_doubles):
+    """``randint_then_random_sample(RandomState(seed), ...)`` for an int seed,
+    computed without building the RandomState (its seeding is part of the
+    kernel)."""
+    if 1 <= high <= 1 << 32 and _legacy_draws_verified():
+        ints = np.empty(n_ints, dtype=np.int_)
+        doubles = np.empty(n_doubles, dtype=np.float64)
+        _legacy_draws.seeded_randint_then_random_sample(seed, high - 1, ints, doubles)
+        return ints, doubles
+    return randint_then_random_sample(check_random_state(seed), high, n_ints, n_doubles)
+
+
 _legacy_draws_checked = []
 
 
@@ -317,6 +329,13 @@ def _legacy_draws_verified():
             ok = ok and np.array_equal(doubles, numpys.random_sample(n_doubles))
             state, expected = ours.get_state(), numpys.get_state()
             ok = ok and np.array_equal(state[1], expected[1]) and state[2] == expected[2]
+        for seed in (0, 12345, 2**32 - 1):
+            ints = np.empty(700, dtype=np.int_)
+            doubles = np.empty(900, dtype=np.float64)
+            _legacy_draws.seeded_randint_then_random_sample(seed, 96, ints, doubles)
+            numpys = np.random.RandomState(seed)
+            ok = ok and np.array_equal(ints, numpys.randint(0, 97, size=700))
+            ok = ok and np.array_equal(doubles, numpys.random_sample(900))
         _legacy_draws_checked.append(ok)
     return _legacy_draws_checked[0]
 

@@ -72,3 +72,15 @@ def test_a_failed_layout_check_falls_back_to_numpy(monkeypatch):
 
 def test_the_layout_check_passes_on_this_numpy():
     assert _validation._legacy_draws_verified()
+
+
+@pytest.mark.parametrize("seed", [0, 1, 42, 2**31, 2**32 - 1])
+@pytest.mark.parametrize("high", [1, 7, 500, 2**32])
+def test_seeded_draws_equal_a_fresh_randomstate(seed, high):
+    from smote_fast._validation import seeded_randint_then_random_sample
+
+    got = seeded_randint_then_random_sample(seed, high, 1500, 1300)
+    expected = numpy_draws(np.random.RandomState(seed), high, 1500, 1300)
+    for value, reference in zip(got, expected, strict=True):
+        assert value.dtype == reference.dtype
+        np.testing.assert_array_equal(value, reference)
