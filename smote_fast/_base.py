@@ -24,7 +24,6 @@ from ._validation import (
     N_JOBS_CONSTRAINT,
     RANDOM_STATE_CONSTRAINT,
     SAMPLING_STRATEGY_CONSTRAINT,
-    WORK_PER_THREAD,
     NotFittedError,
     _is_pandas,
     _sklearn_error,
@@ -33,9 +32,8 @@ from ._validation import (
     check_X,
     feature_names,
     normalise_target,
-    resolve_n_threads,
     resolve_sampling_strategy,
-    threads_for_work,
+    threads_for_jobs,
     to_sklearn_constraints,
     validate_parameters,
 )
@@ -66,7 +64,7 @@ class ResampleData:
     """Validated inputs of one ``fit_resample`` call."""
 
     __slots__ = ("X", "y", "classes", "codes", "counts", "csc_input", "_n_jobs",
-                 "_n_threads", "_rows", "_kernel_X")
+                 "_rows", "_kernel_X")
 
     def __init__(self, X, y, n_jobs):
         # Kernels read CSR; CSC input is converted once and converted back at the end.
@@ -76,21 +74,13 @@ class ResampleData:
         self.y = y
         self.classes, self.codes, self.counts = _encode_labels(y)
         self._n_jobs = n_jobs
-        self._n_threads = None
         self._rows = {}
         self._kernel_X = None
 
-    @property
-    def n_threads(self):
-        """Threads the caller's ``n_jobs`` allows, asked of OpenMP on first use."""
-        if self._n_threads is None:
-            self._n_threads = resolve_n_threads(self._n_jobs)
-        return self._n_threads
-
     def threads_for(self, work):
-        """Threads for a kernel of ``work`` scalar operations: one for small
-        kernels, without asking OpenMP (see ``threads_for_work``)."""
-        return 1 if work < 2 * WORK_PER_THREAD else threads_for_work(self.n_threads, work)
+        """Threads for a kernel of ``work`` scalar operations under the caller's
+        ``n_jobs`` (see ``threads_for_jobs``)."""
+        return threads_for_jobs(self._n_jobs, work)
 
     @property
     def kernel_X(self):

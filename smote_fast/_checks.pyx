@@ -7,11 +7,8 @@ from libc.math cimport INFINITY, isfinite
 from libc.stdlib cimport free, malloc
 from libc.string cimport memset
 
-from ._typedefs cimport float32_t, float64_t, intp_t
-
-ctypedef fused data_t:
-    float32_t
-    float64_t
+from ._distances cimport data_t
+from ._typedefs cimport float64_t, intp_t
 
 
 def count_non_finite(const data_t[:, ::1] values, int n_threads):

@@ -12,11 +12,8 @@ from cython.parallel cimport prange
 from libc.stdint cimport int32_t, int64_t
 from libc.string cimport memcpy
 
+from ._distances cimport data_t
 from ._typedefs cimport float32_t, float64_t, intp_t
-
-ctypedef fused data_t:
-    float32_t
-    float64_t
 
 ctypedef fused index_t:
     int32_t

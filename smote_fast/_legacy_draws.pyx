@@ -4,8 +4,8 @@ the generator's own state.
 
 numpy makes one indirect call per 32-bit word and tempers each word on its own;
 here a whole block of 624 words is regenerated and tempered by loops built for
-the CPU's vector width, then consumed (9 800 integers and doubles: 14 us
-against numpy's 60). The values and the state left behind are
+the CPU's vector width, then consumed (benchmarks/bench_small_call.py compares
+the two). The values and the state left behind are
 numpy's, bit for bit: the standard MT19937 recurrence and tempering, masked
 rejection for bounded integers (the smallest all-ones mask covering the range,
 redrawn while above it) and doubles from two words, ``(a >> 5) * 2^26 +

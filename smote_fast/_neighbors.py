@@ -23,7 +23,7 @@ from scipy import sparse
 
 from . import _knn, _knn_grid, _knn_lowd
 from ._checks import column_extremes
-from ._validation import WORK_PER_THREAD, resolve_n_threads, threads_for_work
+from ._validation import threads_for_jobs, threads_for_work
 
 # A kd-tree beats GEMM up to TREE_MAX_FEATURES features, and up to
 # TREE_MAX_FEATURES_LARGE for large reference sets (measured on Gaussian data,
@@ -99,10 +99,7 @@ def kneighbors(query, reference, n_neighbors, *, query_in_reference=None, n_jobs
     sq_distances : ndarray of float64, only with ``return_distance``
     """
     n_query, n_reference = query.shape[0], reference.shape[0]
-    work = n_query * n_reference * query.shape[1]
-    # small searches run on one thread whatever is allowed: no thread query
-    n_threads = (1 if work < 2 * WORK_PER_THREAD
-                 else threads_for_work(resolve_n_threads(n_jobs), work))
+    n_threads = threads_for_jobs(n_jobs, n_query * n_reference * query.shape[1])
     if query_in_reference is None:
         query_in_reference = np.full(n_query, -1, dtype=np.intp)
     else:

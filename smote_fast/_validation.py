@@ -242,6 +242,14 @@ def threads_for_work(n_threads, work):
     return int(max(1, min(n_threads, work // WORK_PER_THREAD)))
 
 
+def threads_for_jobs(n_jobs, work):
+    """``threads_for_work(resolve_n_threads(n_jobs), work)``, without asking OpenMP
+    when the work is too small for a second thread anyway."""
+    if work < 2 * WORK_PER_THREAD:
+        return 1
+    return threads_for_work(resolve_n_threads(n_jobs), work)
+
+
 def check_random_state(seed, stream=0):
     """scikit-learn's resolution: None -> numpy's global RandomState, an int ->
     a new RandomState(seed), a RandomState -> itself.
@@ -514,10 +522,7 @@ def _check_finite(values, name):
         # One parallel pass, no boolean temporary the size of the data.
         if values.ndim == 1:  # the stored values of a sparse matrix
             values = values.reshape(1, -1)
-        # the work is a pass over the data: threads only for large inputs
-        n_threads = (1 if values.size < 2 * WORK_PER_THREAD
-                     else threads_for_work(resolve_n_threads(None), values.size))
-        if not count_non_finite(values, n_threads):
+        if not count_non_finite(values, threads_for_jobs(None, values.size)):
             return
     elif np.isfinite(values).all():
         return
