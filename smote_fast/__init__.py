@@ -5,14 +5,17 @@ same output as imbalanced-learn's, plus an ``n_jobs`` thread count that never
 changes results.
 """
 
-from ._adasyn import ADASYN
 from ._neighbors import ExactNearestNeighbors
-from ._smote import SMOTE, BorderlineSMOTE
-from ._svm_smote import SVMSMOTE
+from ._roster import VARIANTS, sampler_classes
 
 __version__ = "0.1.0"
-__all__ = ["SMOTE", "BorderlineSMOTE", "SVMSMOTE", "ADASYN", "ExactNearestNeighbors",
-           "show_config", "__version__"]
+
+# The public samplers are those of the roster (``_roster.VARIANTS``): adding one
+# there exports it here.
+globals().update({cls.__name__: cls for cls in sampler_classes()})
+
+__all__ = [cls.__name__ for cls in sampler_classes()] + [
+    "ExactNearestNeighbors", "VARIANTS", "show_config", "__version__"]
 
 
 def show_config():

@@ -13,16 +13,7 @@ import time
 from collections import Counter
 
 import smote_fast
-
-# (label, smote_fast class name, keyword arguments); imbalanced-learn has the
-# same class names in imblearn.over_sampling.
-SAMPLERS = [
-    ("SMOTE", "SMOTE", {}),
-    ("Borderline-1", "BorderlineSMOTE", {"kind": "borderline-1"}),
-    ("Borderline-2", "BorderlineSMOTE", {"kind": "borderline-2"}),
-    ("SVM-SMOTE", "SVMSMOTE", {}),
-    ("ADASYN", "ADASYN", {}),
-]
+from smote_fast._roster import VARIANTS
 
 
 def tutorial_data():
@@ -62,12 +53,10 @@ def demo(output_png, repeats):
     print(header)
     print("-" * len(header))
     results = []
-    for label, class_name, kwargs in SAMPLERS:
-        ours_class = getattr(smote_fast, class_name, None)
-        if ours_class is None:
-            continue
-        ours_time, (X_res, y_res) = median_seconds(ours_class(random_state=0, **kwargs),
-                                                   X, y, repeats)
+    for variant in VARIANTS:
+        label, class_name, kwargs = variant.label, variant.cls.__name__, variant.params
+        ours_time, (X_res, y_res) = median_seconds(variant.make(random_state=0), X, y,
+                                                   repeats)
         counts = dict(sorted(Counter(y_res.tolist()).items()))
         line = f"{label:<14}{str(counts):<24}{ours_time * 1e3:>10.2f}ms"
         if imblearn_over is not None:
