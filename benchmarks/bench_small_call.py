@@ -38,7 +38,7 @@ def main():
     from imblearn.over_sampling import SMOTE as ImbSMOTE
 
     from smote_fast import SMOTE
-    from smote_fast._validation import seeded_randint_then_random_sample
+    from smote_fast._random import seeded_randint_then_random_sample
 
     X, y = make_tutorial_data()
     n_new, table = 9800, 500

@@ -4,9 +4,11 @@ samples that are harder to learn, i.e. with more neighbours of other classes."""
 import numpy as np
 
 from ._base import BaseOverSampler
-from ._neighbors import OtherClassNeighbors, make_neighbors_estimator, neighbors_within
-from ._smote import synthetic_block
-from ._validation import NEIGHBORS_CONSTRAINT, check_random_state, randint_then_random_sample
+from ._danger import OtherClassNeighbors
+from ._params import NEIGHBORS_CONSTRAINT
+from ._plan import NeighborTable, ResamplePlan, block_from_draws
+from ._random import check_random_state, randint_then_random_sample
+from ._sources import neighbors_estimator, source_for
 
 
 class ADASYN(BaseOverSampler):
@@ -99,22 +101,23 @@ class ADASYN(BaseOverSampler):
     def _constraints(cls):
         return {**super()._constraints(), "n_neighbors": NEIGHBORS_CONSTRAINT}
 
-    def _fit_resample(self, data):
-        self.nn_ = make_neighbors_estimator(self.n_neighbors, self.n_jobs)
+    def _plan(self, data):
+        self.nn_ = neighbors_estimator(self.n_neighbors, self.n_jobs)
         random_state = check_random_state(self.random_state)
+        plan = ResamplePlan()
         requested = [(label, n) for label, n in self.sampling_strategy_.items() if n > 0]
         if not requested:
-            return self._assemble(data, [])
+            return plan
         # A second estimator for the neighbours among all of X: nn_ itself is
         # re-fitted on each class.
-        labels_of_neighbors = OtherClassNeighbors(
-            make_neighbors_estimator(self.n_neighbors, self.n_jobs), data,
+        border = OtherClassNeighbors(
+            source_for(neighbors_estimator(self.n_neighbors, self.n_jobs)), data,
             np.concatenate([data.rows_of(label) for label, _ in requested]))
+        source = source_for(self.nn_)
         n_neighbors = self.nn_.n_neighbors - 1
-        blocks = []
         for label, n_samples in requested:
             class_rows = data.rows_of(label)
-            ratio = labels_of_neighbors.counts(class_rows, label) / n_neighbors
+            ratio = border.counts(class_rows, label) / n_neighbors
             if not np.sum(ratio):
                 raise RuntimeError(
                     "Not any neigbours belong to the majority class. This case will induce "
@@ -126,7 +129,7 @@ class ADASYN(BaseOverSampler):
             if not n_samples:
                 raise ValueError("No samples will be generated with the provided ratio "
                                  "settings.")
-            neighbors = neighbors_within(self.nn_, data.X[class_rows])
+            table = NeighborTable(source.among(data, class_rows), class_rows, class_rows)
             # Each sample i is a base g_i times, in order; the neighbour column and
             # the step are drawn per synthetic sample.
             table_rows = np.repeat(np.arange(len(class_rows)), n_generate)
@@ -135,6 +138,5 @@ class ADASYN(BaseOverSampler):
             # choice(n) draws randint(0, n) and uniform() is 0.0 + 1.0 * random_sample().
             columns, steps = randint_then_random_sample(random_state, n_neighbors, n_samples,
                                                         n_samples)
-            blocks.append(synthetic_block(label, table_rows * n_neighbors + columns, steps,
-                                          neighbors, class_rows, class_rows))
-        return self._assemble(data, blocks)
+            plan.add(block_from_draws(label, table_rows * n_neighbors + columns, steps, table))
+        return plan

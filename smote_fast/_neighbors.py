@@ -15,15 +15,15 @@ row excluded by index. Paths differ only in speed:
   and, failing that, directly.
 """
 
-import copy
-import numbers
-
 import numpy as np
 from scipy import sparse
 
 from . import _knn, _knn_grid, _knn_lowd
 from ._checks import column_extremes
-from ._validation import threads_for_jobs, threads_for_work
+from ._estimator import EstimatorProtocol
+from ._params import N_JOBS_CONSTRAINT, Interval
+from ._threads import threads_for_jobs, threads_for_work
+from ._validation import check_X
 
 # A kd-tree beats GEMM up to TREE_MAX_FEATURES features, and up to
 # TREE_MAX_FEATURES_LARGE for large reference sets (measured on Gaussian data,
@@ -313,7 +313,16 @@ def kernel_ready(X):
     return X.astype(target)
 
 
-class ExactNearestNeighbors:
+def check_enough_samples(n_neighbors, n_samples_fit, n_queries):
+    """scikit-learn's error (imbalanced-learn's too) when fewer rows are fitted
+    than neighbours are asked for."""
+    if n_neighbors > n_samples_fit:
+        raise ValueError(
+            f"Expected n_neighbors <= n_samples_fit, but n_neighbors = {n_neighbors}, "
+            f"n_samples_fit = {n_samples_fit}, n_samples = {n_queries}")
+
+
+class ExactNearestNeighbors(EstimatorProtocol):
     """Exact nearest neighbours under the Euclidean distance.
 
     Neighbours are ordered by (distance, row index), so results are reproducible
@@ -335,44 +344,58 @@ class ExactNearestNeighbors:
         Number of rows fitted.
     n_features_in_ : int
         Number of features fitted.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from smote_fast import ExactNearestNeighbors
+    >>> X = np.array([[0.0], [1.0], [3.0], [6.0]])
+    >>> ExactNearestNeighbors(n_neighbors=2).fit(X).kneighbors_of_fitted([0, 3])
+    array([[1],
+           [2]])
     """
 
     def __init__(self, n_neighbors=5, *, n_jobs=None):
         self.n_neighbors = n_neighbors
         self.n_jobs = n_jobs
 
-    def get_params(self, deep=True):
-        return {"n_jobs": self.n_jobs, "n_neighbors": self.n_neighbors}
-
-    def set_params(self, **params):
-        for key, value in params.items():
-            if key not in ("n_jobs", "n_neighbors"):
-                raise ValueError(f"Invalid parameter {key!r} for estimator {self}. "
-                                 "Valid parameters are: ['n_jobs', 'n_neighbors'].")
-            setattr(self, key, value)
-        return self
-
-    def __repr__(self):
-        changed = [f"n_neighbors={self.n_neighbors!r}"] if self.n_neighbors != 5 else []
-        if self.n_jobs is not None:
-            changed.append(f"n_jobs={self.n_jobs!r}")
-        return f"ExactNearestNeighbors({', '.join(changed)})"
+    @classmethod
+    def _constraints(cls):
+        return {"n_neighbors": [Interval("int", 1, None, "left")],
+                "n_jobs": N_JOBS_CONSTRAINT}
 
     def fit(self, X, y=None):
-        """Store the reference rows (validated; not copied when already usable)."""
-        from ._validation import check_X
+        """Store the reference rows (validated; not copied when already usable).
 
-        self._fit_rows(check_X(X, type(self).__name__))
-        return self
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        y : ignored
 
-    def _fit_rows(self, X):
+        Returns
+        -------
+        self : ExactNearestNeighbors
+        """
+        self._validate_params()
+        X = check_X(X, type(self).__name__)
         self._fit_X = kernel_ready(X)
         self.n_samples_fit_, self.n_features_in_ = X.shape
         return self
 
+    def _check_fitted(self):
+        if not hasattr(self, "_fit_X"):
+            raise AttributeError("This ExactNearestNeighbors instance is not fitted yet.")
+
     def kneighbors(self, X=None, n_neighbors=None, return_distance=True):
         """Neighbours of the rows of ``X`` among the fitted rows; with ``X=None``,
         of every fitted row, excluding the row itself (by index).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_queries, n_features), optional
+        n_neighbors : int, optional
+            Defaults to the ``n_neighbors`` parameter.
+        return_distance : bool, default=True
 
         Returns
         -------
@@ -380,10 +403,7 @@ class ExactNearestNeighbors:
             ``return_distance``
         indices : ndarray of shape (n_queries, n_neighbors)
         """
-        from ._validation import check_X
-
-        if not hasattr(self, "_fit_X"):
-            raise AttributeError("This ExactNearestNeighbors instance is not fitted yet.")
+        self._check_fitted()
         k = self.n_neighbors if n_neighbors is None else n_neighbors
         if X is None:
             query, exclude = self._fit_X, np.arange(self.n_samples_fit_)
@@ -393,13 +413,46 @@ class ExactNearestNeighbors:
                     f"n_samples_fit = {self.n_samples_fit_}, n_samples = {query.shape[0]}")
         else:
             query, exclude = kernel_ready(check_X(X, type(self).__name__)), None
-            self._check_enough(k, query.shape[0])
+            check_enough_samples(k, self.n_samples_fit_, query.shape[0])
         indices, sq_dist = self._search(query, k, exclude)
+        return (np.sqrt(sq_dist), indices) if return_distance else indices
+
+    def kneighbors_of_fitted(self, rows=None, return_distance=False):
+        """The ``n_neighbors - 1`` nearest fitted rows of fitted rows ``rows``
+        (None: all), each excluding itself by index: what querying those rows and
+        dropping column 0 of the answer gives on data without duplicated rows.
+
+        Parameters
+        ----------
+        rows : array-like of int, optional
+            Fitted rows to find the neighbours of.
+        return_distance : bool, default=False
+
+        Returns
+        -------
+        distances : ndarray of shape (n_rows, n_neighbors - 1), only with
+            ``return_distance``
+        indices : ndarray of shape (n_rows, n_neighbors - 1)
+        """
+        self._check_fitted()
+        n_queries = self.n_samples_fit_ if rows is None else len(rows)
+        check_enough_samples(self.n_neighbors, self.n_samples_fit_, n_queries)
+        if rows is None:
+            query, exclude = self._fit_X, np.arange(self.n_samples_fit_)
+        else:
+            exclude = np.asarray(rows, dtype=np.intp)
+            query = self._fit_X[exclude]
+        indices, sq_dist = self._search(query, self.n_neighbors - 1, exclude)
         return (np.sqrt(sq_dist), indices) if return_distance else indices
 
     def kneighbors_graph(self, X=None, n_neighbors=None, mode="connectivity"):
         """Sparse (n_queries, n_samples_fit) graph of the neighbours: ones
-        (``mode='connectivity'``) or distances (``mode='distance'``)."""
+        (``mode='connectivity'``) or distances (``mode='distance'``).
+
+        Returns
+        -------
+        graph : scipy.sparse.csr_matrix
+        """
         distances, indices = self.kneighbors(X, n_neighbors, return_distance=True)
         n_queries, k = indices.shape
         values = np.ones(indices.size) if mode == "connectivity" else distances.ravel()
@@ -407,137 +460,8 @@ class ExactNearestNeighbors:
             (values, indices.ravel(), np.arange(0, n_queries * k + 1, k)),
             shape=(n_queries, self.n_samples_fit_))
 
-    def _check_enough(self, k, n_queries):
-        if k > self.n_samples_fit_:
-            raise ValueError(
-                f"Expected n_neighbors <= n_samples_fit, but n_neighbors = {k}, "
-                f"n_samples_fit = {self.n_samples_fit_}, n_samples = {n_queries}")
-
     def _search(self, query, k, exclude):
         if query.dtype != self._fit_X.dtype:
             query = query.astype(self._fit_X.dtype)
         return kneighbors(query, self._fit_X, k, query_in_reference=exclude,
                           n_jobs=self.n_jobs, return_distance=True)
-
-    def _neighbors_of_own_rows(self, rows):
-        """The ``n_neighbors - 1`` nearest fitted rows of fitted rows ``rows``
-        (None: all), each excluding itself: what imbalanced-learn obtains by
-        querying those rows and dropping column 0, minus its tie ambiguity."""
-        n_queries = self.n_samples_fit_ if rows is None else len(rows)
-        self._check_enough(self.n_neighbors, n_queries)
-        if rows is None:
-            query, exclude = self._fit_X, np.arange(self.n_samples_fit_)
-        else:
-            query, exclude = self._fit_X[rows], rows
-        return self._search(query, self.n_neighbors - 1, exclude)[0]
-
-
-def make_neighbors_estimator(param, n_jobs):
-    """imbalanced-learn's ``check_neighbors_object(..., additional_neighbor=1)``:
-    an int k gives an exact k+1 neighbours estimator, an object is cloned."""
-    if type(param) is int or isinstance(param, numbers.Integral):
-        return ExactNearestNeighbors(n_neighbors=int(param) + 1, n_jobs=n_jobs)
-    try:
-        from sklearn.base import clone
-    except ImportError:  # scikit-learn is optional: clone by parameters
-        return type(param)(**{key: copy.deepcopy(value)
-                              for key, value in param.get_params(deep=False).items()})
-    return clone(param)
-
-
-def neighbors_within(estimator, X_fit, query_rows=None):
-    """Fit ``estimator`` on ``X_fit`` and return, for rows ``query_rows`` of it (all
-    when None), their neighbours in ``X_fit`` other than themselves.
-
-    An ExactNearestNeighbors excludes each query's own row by index. Any other
-    object follows imbalanced-learn exactly: it is queried with those rows and
-    column 0 of the answer is dropped.
-    """
-    if isinstance(estimator, ExactNearestNeighbors):
-        return estimator._fit_rows(X_fit)._neighbors_of_own_rows(query_rows)
-    estimator.fit(X_fit)
-    query = X_fit if query_rows is None else X_fit[query_rows]
-    neighbors = np.asarray(estimator.kneighbors(query, return_distance=False))[:, 1:]
-    return np.ascontiguousarray(neighbors, dtype=np.intp)
-
-
-class OtherClassNeighbors:
-    """How many of a row's m nearest neighbours among *all* rows of X carry
-    another label: the quantity behind the danger/noise rules of
-    Borderline-SMOTE and SVM-SMOTE and ADASYN's ratios.
-
-    With an ExactNearestNeighbors, one search over the rows of every class to
-    process serves them all (an exact result does not depend on the batch).
-    Any other neighbours object is fitted once on X (fitting is deterministic)
-    and queried per call with exactly the rows imbalanced-learn queries.
-
-    Parameters
-    ----------
-    estimator : neighbours object
-        Its ``n_neighbors`` counts the row itself: m = n_neighbors - 1.
-    data : ResampleData
-    rows_to_search : array of int
-        Every row that ``counts`` will be asked about (exact estimator only).
-    """
-
-    def __init__(self, estimator, data, rows_to_search):
-        self.estimator = estimator
-        self.data = data
-        self.m = estimator.n_neighbors - 1
-        self._exact = isinstance(estimator, ExactNearestNeighbors)
-        if self._exact:
-            rows = np.unique(rows_to_search)
-            estimator._fit_rows(data.kernel_X)
-            if estimator.n_neighbors > estimator.n_samples_fit_:
-                # imbalanced-learn fails at the first class's query: do the same,
-                # with that class's row count in the message (see ``neighbors``).
-                self._neighbors = None
-                return
-            self._neighbors = estimator._neighbors_of_own_rows(rows)
-            self._position = np.full(data.X.shape[0], -1, dtype=np.intp)
-            self._position[rows] = np.arange(rows.size)
-        else:
-            estimator.fit(data.X)
-
-    def neighbors(self, rows):
-        """The m neighbours (rows of X) of each of ``rows``, themselves excluded."""
-        if self._exact:
-            if self._neighbors is None:
-                self.estimator._check_enough(self.estimator.n_neighbors, len(rows))
-            return self._neighbors[self._position[rows]]
-        answer = self.estimator.kneighbors(self.data.X[rows], return_distance=False)
-        return np.ascontiguousarray(np.asarray(answer)[:, 1:], dtype=np.intp)
-
-    def nearest_of_same_search(self, estimator, rows):
-        """The ``estimator.n_neighbors - 1`` nearest rows of X to each of ``rows``
-        (themselves excluded), taken from this search when it has them: exact
-        neighbours in (distance, index) order, so the k nearest are the first k
-        of the m nearest. ``estimator`` is then fitted on X as a search of its own
-        would leave it. None when this search cannot answer."""
-        k = getattr(estimator, "n_neighbors", None) if isinstance(
-            estimator, ExactNearestNeighbors) else None
-        if not self._exact or self._neighbors is None or k is None or k - 1 > self.m:
-            return None
-        estimator._fit_rows(self.data.kernel_X)
-        return np.ascontiguousarray(self.neighbors(rows)[:, :k - 1])
-
-    # Codes of ``kinds``: the rule of Borderline-SMOTE and SVM-SMOTE.
-    SAFE, DANGER, NOISE = 0, 1, 2
-
-    def kinds(self, rows, label):
-        """SAFE, DANGER (m/2 <= other-class neighbours < m) or NOISE (all m of
-        another class) for each of ``rows``, of class ``label``."""
-        from ._borderline import classify_danger_noise
-
-        kinds = np.empty(len(rows), dtype=np.int8)
-        classify_danger_noise(self.counts(rows, label), self.m, kinds)
-        return kinds
-
-    def counts(self, rows, label):
-        """Number of neighbours of each of ``rows`` whose label is not ``label``."""
-        from ._borderline import count_other_class
-
-        neighbors = self.neighbors(rows)
-        counts = np.empty(len(rows), dtype=np.intp)
-        count_other_class(neighbors, self.data.codes, self.data.code_of(label), counts, 1)
-        return counts

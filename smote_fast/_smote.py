@@ -5,31 +5,17 @@ on the class border only."""
 
 import numpy as np
 
-from ._base import BaseOverSampler, SyntheticBlock
-from ._interpolate import resolve_pairs
-from ._neighbors import OtherClassNeighbors, make_neighbors_estimator, neighbors_within
-from ._validation import (
-    NEIGHBORS_CONSTRAINT,
-    StrOptions,
+from ._base import BaseOverSampler
+from ._danger import DANGER, OtherClassNeighbors
+from ._params import NEIGHBORS_CONSTRAINT, StrOptions
+from ._plan import NeighborTable, ResamplePlan, block_from_draws
+from ._random import (
+    STREAM_HALFWAY,
     check_random_state,
     randint_then_random_sample,
     seeded_randint_then_random_sample,
 )
-
-
-def synthetic_block(label, flat, steps, neighbors, base_rows, neighbor_rows):
-    """The block of synthetic rows for drawn entries of a neighbour table.
-
-    ``flat`` indexes ``neighbors`` (shape (n_bases, k)) row-major: entry ``f`` is
-    base ``f // k`` and its neighbour in column ``f % k``. ``base_rows`` maps the
-    table's rows, ``neighbor_rows`` its entries, to rows of X.
-    """
-    base = np.empty(len(flat), dtype=np.intp)
-    neighbor = np.empty(len(flat), dtype=np.intp)
-    if flat.dtype != np.int64:
-        flat = flat.astype(np.int64)
-    resolve_pairs(flat, neighbors, base_rows, neighbor_rows, base, neighbor)
-    return SyntheticBlock(label, base, neighbor, steps, None)
+from ._sources import neighbors_estimator, source_for
 
 
 class BaseSMOTE(BaseOverSampler):
@@ -46,21 +32,21 @@ class BaseSMOTE(BaseOverSampler):
     def _constraints(cls):
         return {**super()._constraints(), "k_neighbors": NEIGHBORS_CONSTRAINT}
 
-    def _draw_block(self, label, n_samples, neighbors, base_rows, neighbor_rows):
+    def _draw_block(self, label, n_samples, table):
         """imbalanced-learn's draws for one block, from a freshly resolved
         generator: a flat index into the (base, neighbour column) table, then a
-        uniform step. ``base_rows``/``neighbor_rows`` map the table's rows and
-        entries to rows of X."""
+        uniform step."""
         # uniform(0, 1) computes 0.0 + 1.0 * random_sample(): the same values from
         # the same stream, without the two array operations.
         seed = self.random_state
         if type(seed) is int:  # a fresh RandomState(seed): seeded in the kernel
-            flat, steps = seeded_randint_then_random_sample(seed, neighbors.size, n_samples,
-                                                            n_samples)
+            flat, steps = seeded_randint_then_random_sample(seed, table.neighbors.size,
+                                                            n_samples, n_samples)
         else:
             flat, steps = randint_then_random_sample(check_random_state(seed),
-                                                     neighbors.size, n_samples, n_samples)
-        return synthetic_block(label, flat, steps, neighbors, base_rows, neighbor_rows)
+                                                     table.neighbors.size, n_samples,
+                                                     n_samples)
+        return block_from_draws(label, flat, steps, table)
 
 
 class SMOTE(BaseSMOTE):
@@ -119,18 +105,17 @@ class SMOTE(BaseSMOTE):
     [90, 90]
     """
 
-    def _fit_resample(self, data):
-        self.nn_k_ = make_neighbors_estimator(self.k_neighbors, self.n_jobs)
-        blocks = []
+    def _plan(self, data):
+        self.nn_k_ = neighbors_estimator(self.k_neighbors, self.n_jobs)
+        source = source_for(self.nn_k_)
+        plan = ResamplePlan()
         for label, n_samples in self.sampling_strategy_.items():
             if n_samples == 0:
                 continue
             class_rows = data.rows_of(label)
-            X_class = data.X[class_rows]
-            neighbors = neighbors_within(self.nn_k_, X_class)
-            blocks.append(self._draw_block(label, n_samples, neighbors, class_rows,
-                                           class_rows))
-        return self._assemble(data, blocks)
+            table = NeighborTable(source.among(data, class_rows), class_rows, class_rows)
+            plan.add(self._draw_block(label, n_samples, table))
+        return plan
 
 
 class BorderlineSMOTE(BaseSMOTE):
@@ -241,44 +226,47 @@ class BorderlineSMOTE(BaseSMOTE):
         return {**super()._constraints(), "m_neighbors": NEIGHBORS_CONSTRAINT,
                 "kind": [StrOptions(["borderline-1", "borderline-2"])]}
 
-    def _fit_resample(self, data):
-        self.nn_k_ = make_neighbors_estimator(self.k_neighbors, self.n_jobs)
-        self.nn_m_ = make_neighbors_estimator(self.m_neighbors, self.n_jobs)
+    def _plan(self, data):
+        self.nn_k_ = neighbors_estimator(self.k_neighbors, self.n_jobs)
+        self.nn_m_ = neighbors_estimator(self.m_neighbors, self.n_jobs)
         self.in_danger_indices = {}
+        plan = ResamplePlan()
         requested = [(label, n) for label, n in self.sampling_strategy_.items() if n > 0]
         if not requested:
-            return self._assemble(data, [])
-        labels_of_neighbors = OtherClassNeighbors(
-            self.nn_m_, data, np.concatenate([data.rows_of(label) for label, _ in requested]))
-        blocks = []
+            return plan
+        k_source = source_for(self.nn_k_)
+        border = OtherClassNeighbors(
+            source_for(self.nn_m_), data,
+            np.concatenate([data.rows_of(label) for label, _ in requested]))
+        all_rows = None
         for label, n_samples in requested:
             class_rows = data.rows_of(label)
-            in_danger = labels_of_neighbors.kinds(class_rows, label) == OtherClassNeighbors.DANGER
+            in_danger = border.kinds(class_rows, label) == DANGER
             if not in_danger.any():
                 continue
             danger_rows = class_rows[in_danger]
             self.in_danger_indices[label] = danger_rows
             if self.kind == "borderline-1":
-                neighbors = neighbors_within(self.nn_k_, data.X[class_rows],
-                                             np.flatnonzero(in_danger))
-                blocks.append(self._draw_block(label, n_samples, neighbors, danger_rows,
-                                               class_rows))
+                neighbors = k_source.among(data, class_rows, np.flatnonzero(in_danger))
+                table = NeighborTable(neighbors, danger_rows, class_rows)
+                plan.add(self._draw_block(label, n_samples, table))
             else:
-                neighbors = labels_of_neighbors.nearest_of_same_search(self.nn_k_,
-                                                                       danger_rows)
+                neighbors = border.nearest(k_source, danger_rows)
                 if neighbors is None:
-                    neighbors = neighbors_within(self.nn_k_, data.X, danger_rows)
-                block = self._draw_block(label, n_samples, neighbors, danger_rows,
-                                         np.arange(data.X.shape[0], dtype=np.intp))
-                blocks.append(self._halfway_to_other_classes(block, data))
-        return self._assemble(data, blocks)
+                    neighbors = k_source.among(data, None, danger_rows)
+                if all_rows is None:
+                    all_rows = np.arange(data.X.shape[0], dtype=np.intp)
+                block = self._draw_block(label, n_samples,
+                                         NeighborTable(neighbors, danger_rows, all_rows))
+                plan.add(self._halfway_to_other_classes(block, data))
+        return plan
 
     def _halfway_to_other_classes(self, block, data):
         """Borderline-2: scale the difference to a neighbour of another class by
         a factor from [0, 0.5), drawn from a second resolution of the generator."""
         other_class = data.codes[block.neighbor] != data.code_of(block.label)
-        random_state = check_random_state(self.random_state, stream=1)
+        random_state = check_random_state(self.random_state, stream=STREAM_HALFWAY)
         factors = random_state.uniform(low=0.0, high=0.5, size=(other_class.sum(), 1))
-        diff_scale = np.ones(len(block.base))
-        diff_scale[other_class] = factors[:, 0]
-        return block._replace(diff_scale=diff_scale)
+        block.diff_scale = np.ones(len(block))
+        block.diff_scale[other_class] = factors[:, 0]
+        return block

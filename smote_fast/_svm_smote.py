@@ -7,26 +7,18 @@ identical SVM for every class, and the random number its default ``SVC`` draws o
 each of those fits is drawn here instead, so the random stream stays the same.
 """
 
-import copy
 import numbers
 import sys
 
 import numpy as np
 
-from ._neighbors import (
-    ExactNearestNeighbors,
-    OtherClassNeighbors,
-    make_neighbors_estimator,
-    neighbors_within,
-)
+from ._danger import DANGER, NOISE, OtherClassNeighbors
+from ._estimator import clone_estimator
+from ._params import NEIGHBORS_CONSTRAINT, HasMethods, Interval, IsNone
+from ._plan import NeighborTable, ResamplePlan
+from ._random import STREAM_PER_CALL, check_random_state
 from ._smote import BaseSMOTE
-from ._validation import (
-    NEIGHBORS_CONSTRAINT,
-    HasMethods,
-    Interval,
-    IsNone,
-    check_random_state,
-)
+from ._sources import neighbors_estimator, source_for
 
 _NO_SUPPORT_MESSAGE = (
     "`svm_estimator` is required to exposed a `support_` fitted attribute. Such "
@@ -183,7 +175,7 @@ class SVMSMOTE(BaseSMOTE):
 
     def _make_svm(self):
         if self.svm_estimator is not None:
-            return _clone(self.svm_estimator)
+            return clone_estimator(self.svm_estimator)
         try:
             from sklearn.svm import SVC
         except ImportError as exc:
@@ -200,24 +192,25 @@ class SVMSMOTE(BaseSMOTE):
 
     # ------------------------------------------------------------ resampling
 
-    def _fit_resample(self, data):
-        self.nn_k_ = make_neighbors_estimator(self.k_neighbors, self.n_jobs)
-        self.nn_m_ = make_neighbors_estimator(self.m_neighbors, self.n_jobs)
+    def _plan(self, data):
+        self.nn_k_ = neighbors_estimator(self.k_neighbors, self.n_jobs)
+        self.nn_m_ = neighbors_estimator(self.m_neighbors, self.n_jobs)
         self.svm_estimator_ = self._make_svm()
         # The per-call generator: a distinct live stream for int seeds, since the
-        # blocks' draws restart stream 0 meanwhile.
-        fraction_random_state = check_random_state(self.random_state, stream=2)
+        # blocks' draws restart the block stream meanwhile.
+        fraction_random_state = check_random_state(self.random_state, stream=STREAM_PER_CALL)
+        plan = ResamplePlan()
         todo = [(label, n) for label, n in self.sampling_strategy_.items() if n > 0]
         labels = [label for label, _ in todo]
         if not todo:
-            return self._assemble(data, [])
+            return plan
 
         single_fit, skipped_fit_seed = _single_fit_plan(
             self.svm_estimator_, default=self.svm_estimator is None)
         support = self._fit_svm(data)
         support_codes = data.codes[support]
-        other_class = None
-        blocks = []
+        m_source, k_source = source_for(self.nn_m_), source_for(self.nn_k_)
+        border = None
         for position, (label, n_samples) in enumerate(todo):
             if position and single_fit:
                 if skipped_fit_seed is not _NO_DRAW:
@@ -226,51 +219,43 @@ class SVMSMOTE(BaseSMOTE):
             elif position:
                 support = self._fit_svm(data)
                 support_codes = data.codes[support]
-                other_class = None
+                border = None
             code = data.code_of(label)
             sv_rows = support[support_codes == code]
             if sv_rows.size == 0:
                 raise ValueError(_ALL_NOISE_MESSAGE)
-            if other_class is None:
-                other_class = self._other_class_neighbors(
-                    data, support, support_codes, sv_rows, labels if single_fit else [label])
-            danger_rows, safe_rows = self._danger_and_safe(other_class, sv_rows, label)
-            blocks.extend(self._class_blocks(data, label, n_samples, danger_rows, safe_rows,
-                                             fraction_random_state))
-        return self._assemble(data, blocks)
+            if border is None:
+                # One search for the support vectors of every class the fit
+                # serves; a too-large m is reported at the first query, with the
+                # first class's support-vector count, as imbalanced-learn words it.
+                codes = [data.code_of(other) for other in (labels if single_fit else [label])]
+                border = OtherClassNeighbors(m_source, data,
+                                             support[np.isin(support_codes, codes)])
+            danger_rows, safe_rows = self._danger_and_safe(border, sv_rows, label)
+            for block in self._class_blocks(data, label, n_samples, danger_rows, safe_rows,
+                                            fraction_random_state, k_source):
+                plan.add(block)
+        return plan
 
-    def _other_class_neighbors(self, data, support, support_codes, first_rows, labels):
-        """m-NN labels for the support vectors of ``labels`` (one exact search)."""
-        if isinstance(self.nn_m_, ExactNearestNeighbors):
-            # A too-large m is reported at the first query, with the first
-            # class's support-vector count, as imbalanced-learn words it.
-            codes = [data.code_of(label) for label in labels]
-            rows = support[np.isin(support_codes, codes)]
-        else:
-            rows = first_rows  # unused: such objects are queried per call
-        return OtherClassNeighbors(self.nn_m_, data, rows)
-
-    def _danger_and_safe(self, other_class, sv_rows, label):
+    def _danger_and_safe(self, border, sv_rows, label):
         """Danger and safe support vectors (noise dropped), in ``support_`` order."""
-        kind = other_class.kinds(sv_rows, label)
-        kept = kind != OtherClassNeighbors.NOISE
+        kind = border.kinds(sv_rows, label)
+        kept = kind != NOISE
         if not kept.any():
             raise ValueError(_ALL_NOISE_MESSAGE)
         kept_rows = sv_rows[kept]
-        if isinstance(self.nn_m_, ExactNearestNeighbors):
-            kept_kind = kind[kept]  # an exact search does not depend on the batch
+        if border.source.batch_independent:
+            kept_kind = kind[kept]
         else:  # imbalanced-learn queries the kept support vectors again
-            kept_kind = other_class.kinds(kept_rows, label)
-        danger = kept_kind == OtherClassNeighbors.DANGER
+            kept_kind = border.kinds(kept_rows, label)
+        danger = kept_kind == DANGER
         return kept_rows[danger], kept_rows[~danger]
 
     def _class_blocks(self, data, label, n_samples, danger_rows, safe_rows,
-                      fraction_random_state):
+                      fraction_random_state, k_source):
+        """Interpolation from the danger support vectors, extrapolation from the
+        safe ones, towards (away from) their k nearest neighbours of the class."""
         class_rows = data.rows_of(label)
-        X_class = data.X[class_rows]
-        exact = isinstance(self.nn_k_, ExactNearestNeighbors)
-        if not exact:
-            self.nn_k_.fit(X_class)
         n_danger_samples = int(fraction_random_state.beta(10, 10) * (n_samples + 1))
         blocks = []
         for rows, n_block, step in ((danger_rows, n_danger_samples, None),
@@ -278,30 +263,16 @@ class SVMSMOTE(BaseSMOTE):
                                      -self.out_step)):
             if rows.size == 0:
                 continue
-            positions = np.searchsorted(class_rows, rows)
-            if exact:
-                neighbors = neighbors_within(self.nn_k_, X_class, positions)
-            else:
-                answer = self.nn_k_.kneighbors(X_class[positions], return_distance=False)
-                neighbors = np.ascontiguousarray(np.asarray(answer)[:, 1:], dtype=np.intp)
-            block = self._draw_block(label, n_block, neighbors, rows, class_rows)
+            neighbors = k_source.among(data, class_rows, np.searchsorted(class_rows, rows))
+            block = self._draw_block(label, n_block, NeighborTable(neighbors, rows, class_rows))
             if step is not None:
                 # imbalanced-learn's step_size * uniform, in float64.
-                block = block._replace(steps=step * block.steps)
+                block.steps = step * block.steps
             blocks.append(block)
         return blocks
 
 
 _NO_DRAW = object()
-
-
-def _clone(estimator):
-    try:
-        from sklearn.base import clone
-    except ImportError:  # scikit-learn is optional: clone by parameters
-        return type(estimator)(**{key: copy.deepcopy(value) for key, value
-                                  in estimator.get_params(deep=False).items()})
-    return clone(estimator)
 
 
 def _single_fit_plan(estimator, default):

@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from smote_fast._base import ResampleData, _encode_labels
+from smote_fast._data import ResampleData
+from smote_fast._data import encode_labels as _encode_labels
 
 LABEL_SETS = [[0, 1], [0, 1, 2, 3], [0, 2, 5], [3, 7], [255, 0], [256, 1], [-1, 1],
               [-5, 0, 9], [10**12, 3]]

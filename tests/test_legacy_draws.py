@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from smote_fast import _validation
-from smote_fast._validation import randint_then_random_sample
+from smote_fast import _random as _validation
+from smote_fast._random import randint_then_random_sample
 
 
 def numpy_draws(random_state, high, n_ints, n_doubles):
@@ -77,7 +77,7 @@ def test_the_layout_check_passes_on_this_numpy():
 @pytest.mark.parametrize("seed", [0, 1, 42, 2**31, 2**32 - 1])
 @pytest.mark.parametrize("high", [1, 7, 500, 2**32])
 def test_seeded_draws_equal_a_fresh_randomstate(seed, high):
-    from smote_fast._validation import seeded_randint_then_random_sample
+    from smote_fast._random import seeded_randint_then_random_sample
 
     got = seeded_randint_then_random_sample(seed, high, 1500, 1300)
     expected = numpy_draws(np.random.RandomState(seed), high, 1500, 1300)
