@@ -122,8 +122,8 @@ class BaseOverSampler(EstimatorProtocol):
             raise TypeError(f"{type(self).__name__}._fit_resample() got an unexpected "
                             f"keyword argument {next(iter(params))!r}")
         check_classification_target(y)
-        containers = Containers(X, y)
         data, one_hot_columns = self._check_inputs(X, y)
+        containers = Containers(X, y)
         plan = self._plan(data).finalize()
         X_out, y_out = assemble(data, plan)
         self.synthetic_base_, self.synthetic_neighbor_, self.synthetic_gap_ = \
@@ -135,7 +135,7 @@ class BaseOverSampler(EstimatorProtocol):
     def _check_inputs(self, X, y):
         name = type(self).__name__
         y_flat, one_hot_columns = normalise_target(y)
-        names = feature_names(X)
+        names = feature_names(X, name)
         X = check_X(X, name)
         check_consistent_length(X, y_flat)
         self.n_features_in_ = X.shape[1]

@@ -104,9 +104,16 @@ _NAN_MESSAGE = (
 )
 
 
-def feature_names(X):
+def _reject_lazy(X, name):
+    if is_polars(X, "LazyFrame"):
+        raise TypeError(f"{name} needs the data in memory: call .collect() on the "
+                        "polars LazyFrame first.")
+
+
+def feature_names(X, name):
     """Column names of a DataFrame when all are strings, else None (mixed string
     and non-string names are an error, as in scikit-learn)."""
+    _reject_lazy(X, name)
     columns = None if type(X) is np.ndarray else getattr(X, "columns", None)
     if columns is None or not (is_pandas(X, "DataFrame") or is_polars(X, "DataFrame")):
         return None
@@ -139,9 +146,7 @@ def check_X(X, name):
             X = _dataframe_to_array(X)
         elif is_polars(X, "DataFrame"):
             X = X.to_numpy()
-        elif is_polars(X, "LazyFrame"):
-            raise TypeError(f"{name} needs the data in memory: call .collect() on the "
-                            "polars LazyFrame first.")
+        _reject_lazy(X, name)
         if sparse.issparse(X):
             return _check_sparse(X, name)
         if not isinstance(X, np.ndarray):
