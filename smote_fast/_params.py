@@ -46,7 +46,8 @@ class Interval:
         self.kind, self.left, self.right, self.closed = kind, left, right, closed
 
     def is_satisfied_by(self, value):
-        # exact Python types first: an ABC check costs more than the rest
+        # Exact Python types first: an ABC check costs more than the rest
+        # (measured by benchmarks/bench_small_call.py).
         kind = type(value)
         if kind is str or value is None:
             return False
