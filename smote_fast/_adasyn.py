@@ -5,12 +5,14 @@ import numpy as np
 
 from ._base import BaseOverSampler
 from ._danger import OtherClassNeighbors
+from ._docstrings import fill_doc
 from ._params import NEIGHBORS_CONSTRAINT
 from ._plan import NeighborTable, ResamplePlan, block_from_draws
 from ._random import check_random_state, randint_then_random_sample
 from ._sources import neighbors_estimator, source_for
 
 
+@fill_doc
 class ADASYN(BaseOverSampler):
     """Adaptive Synthetic sampling.
 
@@ -42,9 +44,7 @@ class ADASYN(BaseOverSampler):
         Number of nearest neighbours ``K``, or a neighbours object (e.g.
         scikit-learn's ``NearestNeighbors``), which is cloned and used exactly as
         imbalanced-learn uses it (its ``n_neighbors`` counts the sample itself).
-    n_jobs : int or None, default=None
-        Threads for the kernels (None: what OpenMP allows; -1: all cores). Never
-        changes the result.
+    $n_jobs
 
     Attributes
     ----------
@@ -52,10 +52,8 @@ class ADASYN(BaseOverSampler):
         Number of samples requested per class, sorted by class.
     nn_ : estimator object
         The neighbours estimator, fitted on the last class processed.
-    n_features_in_ : int
-        Number of features seen at fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
-        Feature names seen at fit (only when all are strings).
+    $input_attributes
+    $provenance_attributes
 
     Notes
     -----
@@ -68,10 +66,7 @@ class ADASYN(BaseOverSampler):
     * ``ValueError("No samples will be generated with the provided ratio
       settings.")`` when every ``g_i`` rounds to zero.
 
-    Neighbours are exact and ordered by (distance, row index), the sample itself
-    excluded by index. On data with ties this is reproducible where
-    imbalanced-learn's result depends on scikit-learn's algorithm and thread
-    count; pass a ``NearestNeighbors`` object to follow imbalanced-learn exactly.
+    $exact_neighbours
 
     References
     ----------

@@ -7,6 +7,7 @@ import numpy as np
 
 from ._base import BaseOverSampler
 from ._danger import DANGER, OtherClassNeighbors
+from ._docstrings import fill_doc
 from ._params import NEIGHBORS_CONSTRAINT, StrOptions
 from ._plan import NeighborTable, ResamplePlan, block_from_draws
 from ._random import (
@@ -49,6 +50,7 @@ class BaseSMOTE(BaseOverSampler):
         return block_from_draws(label, flat, steps, table)
 
 
+@fill_doc
 class SMOTE(BaseSMOTE):
     """Synthetic Minority Over-sampling Technique.
 
@@ -59,11 +61,7 @@ class SMOTE(BaseSMOTE):
 
     Parameters
     ----------
-    sampling_strategy : float, str, dict or callable, default='auto'
-        How many samples each class should have after resampling: a float (binary
-        only, ratio to the majority), ``'minority'``, ``'not minority'``,
-        ``'not majority'``, ``'all'``, ``'auto'`` (= ``'not majority'``), a mapping
-        ``{class: n_samples}`` or a callable ``y -> mapping``.
+    $sampling_strategy
     random_state : int, RandomState instance or None, default=None
         An int restarts the same stream for every class (as imbalanced-learn
         does); a RandomState is shared and advanced; None uses numpy's global one.
@@ -72,9 +70,7 @@ class SMOTE(BaseSMOTE):
         neighbours object (e.g. scikit-learn's ``NearestNeighbors``), which is
         cloned and used exactly as imbalanced-learn uses it (its ``n_neighbors``
         counts the sample itself).
-    n_jobs : int or None, default=None
-        Threads for the kernels (None: what OpenMP allows; -1: all cores). Never
-        changes the result.
+    $n_jobs
 
     Attributes
     ----------
@@ -82,17 +78,12 @@ class SMOTE(BaseSMOTE):
         Number of samples created per class, sorted by class.
     nn_k_ : estimator object
         The neighbours estimator, fitted on the last class processed.
-    n_features_in_ : int
-        Number of features seen at fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
-        Feature names seen at fit (only when all are strings).
+    $input_attributes
+    $provenance_attributes
 
     Notes
     -----
-    Neighbours are exact and ordered by (distance, row index), the sample itself
-    excluded by index. On data with ties this is reproducible where
-    imbalanced-learn's result depends on scikit-learn's algorithm and thread
-    count; pass a ``NearestNeighbors`` object to follow imbalanced-learn exactly.
+    $exact_neighbours
 
     Examples
     --------
@@ -118,6 +109,7 @@ class SMOTE(BaseSMOTE):
         return plan
 
 
+@fill_doc
 class BorderlineSMOTE(BaseSMOTE):
     """Borderline-SMOTE: SMOTE from the minority samples on the class border.
 
@@ -136,11 +128,7 @@ class BorderlineSMOTE(BaseSMOTE):
 
     Parameters
     ----------
-    sampling_strategy : float, str, dict or callable, default='auto'
-        How many samples each class should have after resampling: a float (binary
-        only, ratio to the majority), ``'minority'``, ``'not minority'``,
-        ``'not majority'``, ``'all'``, ``'auto'`` (= ``'not majority'``), a mapping
-        ``{class: n_samples}`` or a callable ``y -> mapping``.
+    $sampling_strategy
     random_state : int, RandomState instance or None, default=None
         An int restarts the same stream for every class (as imbalanced-learn
         does; borderline-2 restarts it once more for its half-way factors); a
@@ -157,9 +145,7 @@ class BorderlineSMOTE(BaseSMOTE):
         ``'borderline-1'``: neighbours from the sample's own class.
         ``'borderline-2'``: neighbours from every class; towards a neighbour of
         another class the step is further scaled by a factor from [0, 0.5).
-    n_jobs : int or None, default=None
-        Threads for the kernels (None: what OpenMP allows; -1: all cores). Never
-        changes the result.
+    $n_jobs
 
     Attributes
     ----------
@@ -173,10 +159,8 @@ class BorderlineSMOTE(BaseSMOTE):
     in_danger_indices : dict
         Class label -> int64 array of the rows of X in danger, for the classes
         over-sampled by the last ``fit_resample`` (``fit`` does not set it).
-    n_features_in_ : int
-        Number of features seen at fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
-        Feature names seen at fit (only when all are strings).
+    $input_attributes
+    $provenance_attributes
 
     Notes
     -----
@@ -189,10 +173,7 @@ class BorderlineSMOTE(BaseSMOTE):
     and the result truncated toward zero) and scipy sparse *matrices* (the
     result equals imbalanced-learn's for the same data as a sparse array).
 
-    Neighbours are exact and ordered by (distance, row index), the sample itself
-    excluded by index. On data with ties this is reproducible where
-    imbalanced-learn's result depends on scikit-learn's algorithm and thread
-    count; pass ``NearestNeighbors`` objects to follow imbalanced-learn exactly.
+    $exact_neighbours
 
     References
     ----------

@@ -13,6 +13,7 @@ import sys
 import numpy as np
 
 from ._danger import DANGER, NOISE, OtherClassNeighbors
+from ._docstrings import fill_doc
 from ._estimator import clone_estimator
 from ._params import NEIGHBORS_CONSTRAINT, HasMethods, Interval, IsNone
 from ._plan import NeighborTable, ResamplePlan
@@ -36,6 +37,7 @@ _NO_SKLEARN_MESSAGE = (
 _LIBSVM_SEED_HIGH = int(np.iinfo("i").max)
 
 
+@fill_doc
 class SVMSMOTE(BaseSMOTE):
     """Over-sampling using SVM-SMOTE.
 
@@ -50,11 +52,7 @@ class SVMSMOTE(BaseSMOTE):
 
     Parameters
     ----------
-    sampling_strategy : float, str, dict or callable, default='auto'
-        How many samples each class should have after resampling: a float (binary
-        only, ratio to the majority), ``'minority'``, ``'not minority'``,
-        ``'not majority'``, ``'all'``, ``'auto'`` (= ``'not majority'``), a mapping
-        ``{class: n_samples}`` or a callable ``y -> mapping``.
+    $sampling_strategy
     random_state : int, RandomState instance or None, default=None
         Seeds the draws and the default SVC. As in imbalanced-learn, an int
         restarts the same stream for each block of samples (the per-call fraction
@@ -92,10 +90,8 @@ class SVMSMOTE(BaseSMOTE):
         The m-neighbours estimator, fitted on all of X.
     svm_estimator_ : estimator object
         The fitted SVM (unfitted when no class had samples to create).
-    n_features_in_ : int
-        Number of features seen at fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
-        Feature names seen at fit (only when all are strings).
+    $input_attributes
+    $provenance_attributes
 
     Notes
     -----
