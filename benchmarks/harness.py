@@ -83,7 +83,6 @@ def knn_minority_vs_all(m_param: str) -> Callable[[np.ndarray, np.ndarray, dict]
     return jobs
 
 
-
 MIN_MINORITY = 6  # k_neighbors=5 plus self; below that imblearn refuses
 
 KNN_STEPS = {"within": knn_within_minority, "against_all": knn_minority_vs_all}
@@ -652,7 +651,11 @@ def run_config(
     }
 
     def hist_key(impl: str) -> tuple:
-        return (spec.key, impl, *(meta[k] for k in ("d", "minority", "dtype", "classes", "dataset")))
+        return (
+            spec.key,
+            impl,
+            *(meta[k] for k in ("d", "minority", "dtype", "classes", "dataset")),
+        )
 
     def call(impl, keep: dict | None = None):
         sampler_obj = spec.make(impl, 0, opts.n_jobs)
