@@ -12,22 +12,14 @@ Prints, for the 10 000-sample tutorial dataset (medians in microseconds):
 """
 
 import argparse
-import gc
-import time
 
 import numpy as np
-from bench_samplers import make_tutorial_data
+from harness import make_tutorial_data, median, timed_call
 
 
 def median_us(fn, repeats):
-    times = []
-    for _ in range(repeats):
-        gc.disable()
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-        gc.enable()
-    return 1e6 * float(np.median(times))
+    """Median of ``repeats`` calls of ``fn`` (gc off, as in bench_samplers.py), in us."""
+    return 1e6 * median([timed_call(fn)[0] for _ in range(repeats)])
 
 
 def main():

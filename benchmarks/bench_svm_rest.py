@@ -11,11 +11,9 @@ are checked to be identical.
 
 import argparse
 import json
-import statistics
-import time
 from pathlib import Path
 
-import numpy as np
+from harness import compare_outputs, median, timed_call
 from imblearn.over_sampling import SVMSMOTE as ImblearnSVMSMOTE
 from sklearn.base import BaseEstimator
 from sklearn.datasets import make_classification
@@ -52,9 +50,8 @@ def main():
     weights = [1.0 - 0.1 * (args.classes - 1)] + [0.1] * (args.classes - 1)
     X, y = make_classification(n_samples=args.n, n_features=args.d, n_informative=5,
                                n_classes=args.classes, weights=weights, random_state=0)
-    start = time.perf_counter()
-    support = SVC(gamma="scale", random_state=0).fit(X, y).support_
-    svm_fit_seconds = time.perf_counter() - start
+    svm_fit_seconds, svc = timed_call(lambda: SVC(gamma="scale", random_state=0).fit(X, y))
+    support = svc.support_
 
     def make(cls):
         return cls(random_state=0, svm_estimator=PrefittedSVM(support))
@@ -62,14 +59,11 @@ def main():
     samplers = {"smote_fast": make(SVMSMOTE), "imblearn": make(ImblearnSVMSMOTE)}
     outputs = {name: sampler.fit_resample(X, y) for name, sampler in samplers.items()}
     times = {name: [] for name in samplers}
-    for _ in range(args.repeats):
+    for _ in range(args.repeats):  # alternating, gc off, as in bench_samplers.py
         for name, sampler in samplers.items():
-            start = time.perf_counter()
-            sampler.fit_resample(X, y)
-            times[name].append(time.perf_counter() - start)
-    medians = {name: statistics.median(values) for name, values in times.items()}
-    identical = all(np.array_equal(outputs["smote_fast"][i], outputs["imblearn"][i])
-                    for i in (0, 1))
+            times[name].append(timed_call(lambda s=sampler: s.fit_resample(X, y))[0])
+    medians = {name: median(values) for name, values in times.items()}
+    identical = compare_outputs(outputs["smote_fast"], outputs["imblearn"], X.dtype)["identical"]
     result = {
         "n": args.n, "d": args.d, "classes": args.classes, "repeats": args.repeats,
         "svm_fit_seconds": svm_fit_seconds, "n_support": int(len(support)),

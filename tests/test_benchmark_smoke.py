@@ -1,5 +1,6 @@
 """The benchmark script runs end to end on tiny data (no timing is asserted)."""
 
+import importlib
 import json
 import subprocess
 import sys
@@ -23,3 +24,25 @@ def test_quick_benchmark_writes_identical_results(tmp_path):
     for row in rows:
         assert not row["errors"] and row["identical"] is True, row
     assert (tmp_path / "smoke.md").read_text().count("\n| smote |") == len(rows)
+
+
+def test_sampler_table_follows_the_roster(monkeypatch):
+    """benchmarks/harness.py builds its sampler table from smote_fast._roster.VARIANTS."""
+    from smote_fast._roster import VARIANTS
+
+    monkeypatch.syspath_prepend(str(SCRIPT.parent))
+    try:
+        harness = importlib.import_module("harness")
+        specs = harness.load_samplers()
+    finally:
+        sys.modules.pop("harness", None)
+    assert list(specs) == [v.key for v in VARIANTS]
+    for v in VARIANTS:
+        spec = specs[v.key]
+        assert spec.class_name == v.cls.__name__
+        assert spec.kwargs.items() >= v.params.items()
+        assert set(spec.kwargs) == set(v.params) | set(v.neighbor_params)
+        assert isinstance(spec.make("smote_fast", 0, None), v.cls)
+        if v.key not in harness.OVERRIDES:
+            assert spec.knn_jobs is not None
+    assert specs["svmsmote"].min_minority == 30 and specs["svmsmote"].svm_split
