@@ -13,6 +13,7 @@ import copy
 import importlib.abc
 import importlib.util
 import inspect
+import numbers
 import sys
 
 from ._params import to_sklearn_constraints, validate_parameters
@@ -144,6 +145,24 @@ def clone_estimator(estimator):
         return type(estimator)(**{key: copy.deepcopy(value) for key, value
                                   in estimator.get_params(deep=False).items()})
     return clone(estimator)
+
+
+def fits_reproducibly(estimator):
+    """Whether refitting ``estimator`` on the same data gives the same model, by
+    scikit-learn's convention: every ``random_state`` parameter (nested ones
+    included, and at least one) is an int and no ``warm_start`` is on. Such an
+    estimator must not draw from numpy's global generator."""
+    try:
+        params = estimator.get_params(deep=True)
+    except Exception:  # not an estimator we can reason about
+        return False
+    seeds = [value for key, value in params.items()
+             if key == "random_state" or key.endswith("__random_state")]
+    warm = [value for key, value in params.items()
+            if key == "warm_start" or key.endswith("__warm_start")]
+    return (bool(seeds) and all(isinstance(seed, numbers.Integral) for seed in seeds)
+            and all(flag is None or flag is False
+                    or (isinstance(flag, numbers.Integral) and flag == 0) for flag in warm))
 
 
 def _adopt_base_estimator():

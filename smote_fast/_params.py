@@ -166,6 +166,12 @@ SAMPLING_STRATEGY_CONSTRAINT = [
     IsCallable(),
 ]
 N_JOBS_CONSTRAINT = [NonZeroInt(), IsNone()]
+CLEANING_STRATEGY_CONSTRAINT = [
+    Interval("real", 0.0, 1.0, "right"),
+    StrOptions(["auto", "majority", "not minority", "not majority", "all"]),
+    InstanceOf(list),
+    IsCallable(),
+]
 
 
 def _satisfies_any(options, value):

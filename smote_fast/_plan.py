@@ -59,12 +59,20 @@ class SyntheticBlock:
     post_step : callable or None
         ``post_step(X_out, start, stop, block)`` runs after the assembler wrote
         the block's rows ``X_out[start:stop]``.
+    copies : bool
+        The rows are copies of their base rows (``neighbor`` is ``base``, the
+        steps are 0): written by copying, so any dtype, NaN and infinity pass
+        unchanged.
+    perturbation : ndarray of float64 of shape (n_rows, n_features) or None
+        For copies: added to the base row in float64 before the cast to X's
+        dtype (a smoothed bootstrap). Sparse rows add it to their stored values.
     """
 
-    __slots__ = ("label", "base", "neighbor", "steps", "diff_scale", "table", "post_step")
+    __slots__ = ("label", "base", "neighbor", "steps", "diff_scale", "table", "post_step",
+                 "copies", "perturbation")
 
     def __init__(self, label, base, neighbor, steps, diff_scale=None, table=None,
-                 post_step=None):
+                 post_step=None, copies=False, perturbation=None):
         self.label = label
         self.base = base
         self.neighbor = neighbor
@@ -72,6 +80,8 @@ class SyntheticBlock:
         self.diff_scale = diff_scale
         self.table = table
         self.post_step = post_step
+        self.copies = copies
+        self.perturbation = perturbation
 
     def __len__(self):
         return len(self.base)
@@ -93,18 +103,28 @@ def block_from_draws(label, flat, steps, table):
     return SyntheticBlock(label, base, neighbor, steps, table=table)
 
 
+def copy_block(label, base, perturbation=None):
+    """Copies of rows ``base`` of X (neighbour = base, gap 0), optionally
+    perturbed (see ``SyntheticBlock.perturbation``)."""
+    base = np.asarray(base, dtype=np.intp)
+    return SyntheticBlock(label, base, base, np.zeros(len(base)), copies=True,
+                          perturbation=perturbation)
+
+
 class ResamplePlan:
-    """Every synthetic row of one call, block after block.
+    """Every output row of one call: the original rows (all of them in order, or
+    those listed in ``kept``), then the synthetic rows, block after block.
 
     ``finalize`` gathers the blocks' rows into single arrays (the blocks then hold
     views of them), which the assembler and the public provenance attributes
     share: no copy is made after the output exists.
     """
 
-    __slots__ = ("blocks", "base", "neighbor", "steps", "diff_scale")
+    __slots__ = ("blocks", "kept", "base", "neighbor", "steps", "diff_scale")
 
-    def __init__(self, blocks=()):
+    def __init__(self, blocks=(), kept=None):
         self.blocks = list(blocks)
+        self.kept = kept
         self.base = self.neighbor = self.steps = self.diff_scale = None
 
     def add(self, block):
@@ -117,6 +137,10 @@ class ResamplePlan:
     def finalize(self):
         """Concatenate the blocks' rows (one block: its own arrays); returns self."""
         blocks = self.blocks
+        if not blocks:
+            self.base = self.neighbor = np.empty(0, dtype=np.intp)
+            self.steps = np.empty(0, dtype=np.float64)
+            return self
         if len(blocks) == 1:
             block = blocks[0]
             self.base, self.neighbor, self.steps = block.base, block.neighbor, block.steps

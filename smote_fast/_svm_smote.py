@@ -14,7 +14,7 @@ import numpy as np
 
 from ._danger import DANGER, NOISE, OtherClassNeighbors
 from ._docstrings import fill_doc
-from ._estimator import clone_estimator
+from ._estimator import clone_estimator, fits_reproducibly
 from ._params import NEIGHBORS_CONSTRAINT, HasMethods, Interval, IsNone
 from ._plan import NeighborTable, ResamplePlan
 from ._random import STREAM_PER_CALL, check_random_state
@@ -284,18 +284,7 @@ def _single_fit_plan(estimator, default):
                        and not callable(params.get("kernel"))):
             return True, seed
         return False, _NO_DRAW
-    try:
-        params = estimator.get_params(deep=True)
-    except Exception:  # not an estimator we can reason about
-        return False, _NO_DRAW
-    seeds = [value for key, value in params.items()
-             if key == "random_state" or key.endswith("__random_state")]
-    warm = [value for key, value in params.items()
-            if key == "warm_start" or key.endswith("__warm_start")]
-    deterministic = (bool(seeds) and all(isinstance(s, numbers.Integral) for s in seeds)
-                     and all(w is None or w is False or (isinstance(w, numbers.Integral)
-                                                         and w == 0) for w in warm))
-    return deterministic, _NO_DRAW
+    return fits_reproducibly(estimator), _NO_DRAW
 
 
 def _is_libsvm_classifier(estimator):

@@ -34,10 +34,11 @@ class Tags:
     input_tags: InputTags = field(default_factory=InputTags)
 
 
-def sampler_tags():
+def sampler_tags(sample_indices=False, allow_nan=False, string=False):
     return Tags(
         estimator_type="sampler",
         target_tags=TargetTags(required=True),
-        sampler_tags=SamplerTags(),
-        input_tags=InputTags(two_d_array=True, sparse=True, dataframe=True),
+        sampler_tags=SamplerTags(sample_indices=sample_indices),
+        input_tags=InputTags(two_d_array=True, sparse=True, dataframe=True,
+                             allow_nan=allow_nan, string=string),
     )

@@ -129,13 +129,39 @@ def feature_names(X, name):
     return names if kinds == ["str"] else None
 
 
-def _dataframe_to_array(X):
+def _dataframe_to_array(X, numeric=True):
     if all(str(dtype).startswith("Sparse") for dtype in X.dtypes) and X.shape[1] > 0:
         return X.sparse.to_coo().tocsr()
     array = X.to_numpy()
-    if array.dtype == object:
+    if numeric and array.dtype == object:
         array = array.astype(np.float64)
     return array
+
+
+def check_X_any_dtype(X, name):
+    """X for samplers that only copy rows: a 2-D array of any dtype (strings,
+    NaN, datetimes kept, as imbalanced-learn's ``_check_X``) or a canonical
+    CSR/CSC matrix, with at least one row and one column."""
+    if type(X) is not np.ndarray:
+        if is_pandas(X, "DataFrame"):
+            X = _dataframe_to_array(X, numeric=False)
+        elif is_polars(X, "DataFrame"):
+            X = X.to_numpy()
+        _reject_lazy(X, name)
+        if sparse.issparse(X):
+            X = X if X.format in ("csr", "csc") else X.tocsr()
+            _check_shape(X.shape, name)
+            return X if X.has_canonical_format else _canonical(X)
+        X = np.asarray(X)
+    _check_dimensions(X, name)
+    _check_shape(X.shape, name)
+    return np.ascontiguousarray(X)
+
+
+def _canonical(X):
+    X = X.copy()
+    X.sum_duplicates()
+    return X
 
 
 def check_X(X, name):
@@ -160,6 +186,14 @@ def check_X(X, name):
         raise ValueError(f"Complex data not supported\n{X}\n")
     if X.dtype == object:
         X = X.astype(np.float64)
+    _check_dimensions(X, name)
+    _check_shape(X.shape, name)
+    if X.dtype.kind == "f":
+        _check_finite(X, name)
+    return np.ascontiguousarray(X)
+
+
+def _check_dimensions(X, name):
     if X.ndim == 0:
         raise ValueError(
             f"Expected 2D array, got scalar array instead:\narray={X}.\nReshape your data "
@@ -172,10 +206,6 @@ def check_X(X, name):
             "array.reshape(1, -1) if it contains a single sample.")
     if X.ndim > 2:
         raise ValueError(f"Found array with dim {X.ndim}, while dim <= 2 is required by {name}.")
-    _check_shape(X.shape, name)
-    if X.dtype.kind == "f":
-        _check_finite(X, name)
-    return np.ascontiguousarray(X)
 
 
 def _check_shape(shape, name):
@@ -209,10 +239,7 @@ def _check_sparse(X, name):
     _check_shape(X.shape, name)
     if X.dtype.kind == "f":
         _check_finite(X.data, name)
-    if not X.has_canonical_format:
-        X = X.copy()
-        X.sum_duplicates()
-    return X
+    return X if X.has_canonical_format else _canonical(X)
 
 
 def check_consistent_length(X, y):
@@ -279,3 +306,48 @@ def _strategy_from_mapping(mapping, stats):
                 f"{stats[label]} samples and {n_wanted} samples are asked.")
         result[label] = n_wanted - stats[label]
     return result
+
+
+def resolve_cleaning_strategy(sampling_strategy, y, classes, counts):
+    """``{class: size of the smallest class}`` for the classes a cleaning sampler
+    targets, sorted by class, as imbalanced-learn's ``check_sampling_strategy``
+    for ``'clean-sampling'`` (only the keys matter)."""
+    if classes.size <= 1:
+        raise ValueError("The target 'y' needs to have more than 1 class. Got "
+                         f"{classes.size} class instead")
+    stats = dict(zip(classes, counts, strict=False))
+    counts_list = counts.tolist()
+    n_minority = min(counts_list)
+    majority = classes[counts_list.index(max(counts_list))]
+    minority = classes[counts_list.index(n_minority)]
+    if isinstance(sampling_strategy, str):
+        keep_out = {"auto": minority, "not minority": minority, "not majority": majority,
+                    "all": None}
+        if sampling_strategy == "majority":
+            targeted = [majority]
+        else:
+            left_out = keep_out[sampling_strategy]
+            targeted = [c for c in stats if left_out is None or c != left_out]
+    elif isinstance(sampling_strategy, list):
+        missing = set(sampling_strategy) - set(stats)
+        if missing:
+            raise ValueError(f"The {missing} target class is/are not present in the data.")
+        targeted = sampling_strategy
+    elif isinstance(sampling_strategy, numbers.Real):
+        if classes.size != 2:
+            raise ValueError('"sampling_strategy" can be a float only when the type of '
+                             "target is binary. For multi-class, use a dict.")
+        raise ValueError("'clean-sampling' methods do let the user specify the sampling "
+                         "ratio.")
+    else:  # a callable (validated): a mapping, which cleaning methods refuse
+        mapping = sampling_strategy(y)
+        missing = set(mapping.keys()) - set(stats)
+        if missing:
+            raise ValueError(f"The {missing} target class is/are not present in the data.")
+        if any(n < 0 for n in mapping.values()):
+            raise ValueError("The number of samples in a class cannot be negative."
+                             f"'sampling_strategy' contains some negative value: {mapping}")
+        raise ValueError("'sampling_strategy' as a dict for cleaning methods is not "
+                         "supported. Please give a list of the classes to be targeted by "
+                         "the sampling.")
+    return OrderedDict(sorted((label, n_minority) for label in targeted))

@@ -1,0 +1,175 @@
+"""Over-sampling followed by cleaning: SMOTE + Edited Nearest Neighbours
+(Batista et al., 2004) and SMOTE + Tomek links (Batista et al., 2003)."""
+
+import numpy as np
+
+from ._base import BaseOverSampler
+from ._cleaning import EditedNearestNeighbours, TomekLinks
+from ._docstrings import fill_doc
+from ._estimator import clone_estimator
+from ._params import HasMethods, IsNone
+from ._smote import SMOTE
+
+
+class _Combination(BaseOverSampler):
+    """An over-sampler (``smote_``) then a cleaner on its output."""
+
+    _cleaner_name = None  # "enn" or "tomek"
+
+    @classmethod
+    def _constraints(cls):
+        return {**super()._constraints(),
+                "smote": [HasMethods(["fit_resample"]), IsNone()],
+                cls._cleaner_name: [HasMethods(["fit_resample"]), IsNone()]}
+
+    def _default_cleaner(self):
+        raise NotImplementedError
+
+    def _resample(self, data):
+        self.smote_ = (clone_estimator(self.smote) if self.smote is not None else
+                       SMOTE(sampling_strategy=self.sampling_strategy,
+                             random_state=self.random_state))
+        given = getattr(self, self._cleaner_name)
+        cleaner = clone_estimator(given) if given is not None else self._default_cleaner()
+        setattr(self, self._cleaner_name + "_", cleaner)
+        # imbalanced-learn records the parameter itself here, unresolved
+        self.sampling_strategy_ = self.sampling_strategy
+        X = data.X.tocsc() if data.csc_input else data.X
+        X_over, y_over = self.smote_.fit_resample(X, data.y)
+        X_out, y_out = cleaner.fit_resample(X_over, y_over)
+        return X_out, np.asarray(y_out)
+
+
+@fill_doc
+class SMOTEENN(_Combination):
+    """Over-sample with SMOTE, then clean with Edited Nearest Neighbours.
+
+    A drop-in replacement for ``imblearn.combine.SMOTEENN`` (imbalanced-learn
+    0.14.2): same parameters, attributes and, for the same ``random_state``,
+    the same output, element for element on data without tied distances.
+
+    Parameters
+    ----------
+    $sampling_strategy
+        Used by the default SMOTE only.
+    random_state : int, RandomState instance or None, default=None
+        Used by the default SMOTE only.
+    smote : object, default=None
+        The over-sampler: any smote_fast over-sampler (``SMOTE``,
+        ``BorderlineSMOTE``, ``ADASYN``, ...) or any object with
+        ``fit_resample``; cloned. None: ``SMOTE(sampling_strategy=...,
+        random_state=...)``.
+    enn : object, default=None
+        The cleaner, cloned; None: ``EditedNearestNeighbours(sampling_strategy='all',
+        n_jobs=n_jobs)``.
+    n_jobs : int or None, default=None
+        Threads of the default cleaner. Never changes the result.
+
+    Attributes
+    ----------
+    sampling_strategy_ : str, float, dict or callable
+        The ``sampling_strategy`` parameter, as imbalanced-learn records it.
+    smote_ : object
+        The fitted over-sampler; its ``synthetic_base_``, ``synthetic_neighbor_``
+        and ``synthetic_gap_`` describe the synthetic rows of its output.
+    enn_ : object
+        The fitted cleaner: output row ``i`` is row ``enn_.sample_indices_[i]`` of
+        the over-sampler's output.
+    $input_attributes
+
+    Notes
+    -----
+    imbalanced-learn's SMOTEENN accepts only its own ``SMOTE`` (an ``isinstance``
+    check that rejects even its own BorderlineSMOTE and ADASYN); this one takes
+    any over-sampler.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from smote_fast import SMOTEENN
+    >>> rng = np.random.RandomState(0)
+    >>> X = np.vstack([rng.normal(size=(90, 2)), rng.normal(1.0, 1.0, size=(30, 2))])
+    >>> y = np.array([0] * 90 + [1] * 30)
+    >>> X_res, y_res = SMOTEENN(random_state=0).fit_resample(X, y)
+    >>> len(y_res) < 180
+    True
+    """
+
+    _cleaner_name = "enn"
+
+    def __init__(self, *, sampling_strategy="auto", random_state=None, smote=None, enn=None,
+                 n_jobs=None):
+        self.sampling_strategy = sampling_strategy
+        self.random_state = random_state
+        self.smote = smote
+        self.enn = enn
+        self.n_jobs = n_jobs
+
+    def _default_cleaner(self):
+        return EditedNearestNeighbours(sampling_strategy="all", n_jobs=self.n_jobs)
+
+
+@fill_doc
+class SMOTETomek(_Combination):
+    """Over-sample with SMOTE, then remove Tomek links.
+
+    A drop-in replacement for ``imblearn.combine.SMOTETomek`` (imbalanced-learn
+    0.14.2): same parameters, attributes and, for the same ``random_state``,
+    the same output, element for element on data without tied distances.
+
+    Parameters
+    ----------
+    $sampling_strategy
+        Used by the default SMOTE only.
+    random_state : int, RandomState instance or None, default=None
+        Used by the default SMOTE only.
+    smote : object, default=None
+        The over-sampler: any smote_fast over-sampler or any object with
+        ``fit_resample``; cloned. None: ``SMOTE(sampling_strategy=...,
+        random_state=...)``.
+    tomek : object, default=None
+        The cleaner, cloned; None: ``TomekLinks(sampling_strategy='all',
+        n_jobs=n_jobs)``.
+    n_jobs : int or None, default=None
+        Threads of the default cleaner. Never changes the result.
+
+    Attributes
+    ----------
+    sampling_strategy_ : str, float, dict or callable
+        The ``sampling_strategy`` parameter, as imbalanced-learn records it.
+    smote_ : object
+        The fitted over-sampler (see ``SMOTEENN.smote_``).
+    tomek_ : object
+        The fitted cleaner: output row ``i`` is row ``tomek_.sample_indices_[i]``
+        of the over-sampler's output.
+    $input_attributes
+
+    Notes
+    -----
+    imbalanced-learn's SMOTETomek accepts only its own ``SMOTE``; this one takes
+    any over-sampler.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from smote_fast import SMOTETomek
+    >>> rng = np.random.RandomState(0)
+    >>> X = np.vstack([rng.normal(size=(90, 2)), rng.normal(1.0, 1.0, size=(30, 2))])
+    >>> y = np.array([0] * 90 + [1] * 30)
+    >>> X_res, y_res = SMOTETomek(random_state=0).fit_resample(X, y)
+    >>> len(y_res) <= 180
+    True
+    """
+
+    _cleaner_name = "tomek"
+
+    def __init__(self, *, sampling_strategy="auto", random_state=None, smote=None,
+                 tomek=None, n_jobs=None):
+        self.sampling_strategy = sampling_strategy
+        self.random_state = random_state
+        self.smote = smote
+        self.tomek = tomek
+        self.n_jobs = n_jobs
+
+    def _default_cleaner(self):
+        return TomekLinks(sampling_strategy="all", n_jobs=self.n_jobs)
