@@ -42,39 +42,43 @@ def demo(output_png, repeats):
     except ImportError:
         sys.exit('The demo needs scikit-learn for its data set: pip install "smote_fast[bench]"')
     try:
-        imblearn_over = importlib.import_module("imblearn.over_sampling")
+        importlib.import_module("imblearn")
+        has_imblearn = True
     except ImportError:
-        imblearn_over = None
+        has_imblearn = False
         print("imbalanced-learn is not installed: timing smote_fast only.")
     print(f"smote_fast {smote_fast.__version__}; data: {X.shape[0]} x {X.shape[1]}, "
           f"classes before: {dict(sorted(Counter(y.tolist()).items()))}\n")
-    header = f"{'sampler':<14}{'classes after':<24}{'smote_fast':>12}{'imblearn':>12}" \
+    header = f"{'sampler':<22}{'classes after':<24}{'smote_fast':>12}{'imblearn':>12}" \
              f"{'speed-up':>10}{'same output':>13}"
     print(header)
     print("-" * len(header))
     results = []
     for variant in VARIANTS:
-        label, class_name, kwargs = variant.label, variant.cls.__name__, variant.params
-        ours_time, (X_res, y_res) = median_seconds(variant.make(random_state=0), X, y,
-                                                   repeats)
+        label, class_name = variant.label, variant.cls.__name__
+        kwargs = {**variant.params, **variant.example_params}
+        if "random_state" in variant.cls._get_param_names():
+            kwargs["random_state"] = 0
+        ours_time, (X_res, y_res) = median_seconds(variant.cls(**kwargs), X, y, repeats)
         counts = dict(sorted(Counter(y_res.tolist()).items()))
-        line = f"{label:<14}{str(counts):<24}{ours_time * 1e3:>10.2f}ms"
-        if imblearn_over is not None:
-            theirs_class = getattr(imblearn_over, class_name)
-            theirs_time, (X_ref, y_ref) = median_seconds(
-                theirs_class(random_state=0, **kwargs), X, y, repeats)
+        line = f"{label:<22}{str(counts):<24}{ours_time * 1e3:>10.2f}ms"
+        if has_imblearn:
+            theirs_class = getattr(importlib.import_module(variant.imblearn_module), class_name)
+            theirs_time, (X_ref, y_ref) = median_seconds(theirs_class(**kwargs), X, y, repeats)
             same = X_ref.shape == X_res.shape and bool((X_ref == X_res).all()) \
                 and bool((y_ref == y_res).all())
             line += f"{theirs_time * 1e3:>10.2f}ms{theirs_time / ours_time:>9.1f}x{str(same):>13}"
         print(line)
-        results.append((label, X_res, y_res))
+        # over-samplers put their synthetic rows after the original ones
+        n_kept = X.shape[0] if variant.kind == "over-sampling" else len(y_res)
+        results.append((label, X_res, y_res, n_kept))
     if output_png:
         write_plot(X, y, results, output_png)
 
 
 def write_plot(X, y, results, path):
-    """Scatter plots: the original data, then each sampler's output with its
-    synthetic samples marked."""
+    """Scatter plots: the original data, then each sampler's output with the
+    synthetic samples of the over-samplers marked."""
     try:
         import matplotlib
 
@@ -83,10 +87,14 @@ def write_plot(X, y, results, path):
     except ImportError:
         print('\nmatplotlib is not installed: no plot (pip install "smote_fast[bench]").')
         return
-    panels = [("original", X, y, X.shape[0])] + [
-        (label, X_res, y_res, X.shape[0]) for label, X_res, y_res in results]
-    fig, axes = plt.subplots(1, len(panels), figsize=(4 * len(panels), 4), squeeze=False)
-    for ax, (title, data, labels, n_original) in zip(axes[0], panels, strict=False):
+    panels = [("original", X, y, X.shape[0])] + results
+    n_columns = 4
+    n_rows = -(-len(panels) // n_columns)
+    fig, axes = plt.subplots(n_rows, n_columns, figsize=(4 * n_columns, 4 * n_rows),
+                             squeeze=False)
+    for ax in axes.ravel()[len(panels):]:
+        ax.set_visible(False)
+    for ax, (title, data, labels, n_original) in zip(axes.ravel(), panels, strict=False):
         original, synthetic = slice(0, n_original), slice(n_original, None)
         ax.scatter(data[original, 0], data[original, 1], c=labels[original], s=4,
                    cmap="coolwarm", alpha=0.5)

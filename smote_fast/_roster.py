@@ -8,8 +8,16 @@ algorithm module, one entry here, and its own tests.
 from dataclasses import dataclass, field
 
 from ._adasyn import ADASYN
+from ._cleaning import EditedNearestNeighbours, TomekLinks
+from ._combine import SMOTEENN, SMOTETomek
+from ._kmeans_smote import KMeansSMOTE
+from ._random_over_sampler import RandomOverSampler
 from ._smote import SMOTE, BorderlineSMOTE
 from ._svm_smote import SVMSMOTE
+
+OVER_SAMPLING = "over-sampling"
+CLEANING = "cleaning"
+COMBINATION = "combination"
 
 
 @dataclass(frozen=True)
@@ -25,17 +33,31 @@ class Variant:
         Human-readable name (demo and report tables).
     cls : type
         The smote_fast class; imbalanced-learn's class of the same name lives in
-        ``imblearn.over_sampling``.
+        ``imblearn_module``.
     params : dict
         Fixed constructor parameters that select the variant.
     neighbor_params : tuple of str
         Constructor parameters that take a neighbour count or a neighbours
         object, in the order the algorithm uses them.
     needs_sklearn : bool
-        Whether the default parameters need scikit-learn (SVMSMOTE's SVC).
+        Whether the default parameters need scikit-learn (SVMSMOTE's SVC,
+        KMeansSMOTE's MiniBatchKMeans).
     minority_search : str
         The k-NN step that dominates the call: ``'within'`` (each class against
-        itself) or ``'against_all'`` (rows of a class against every row).
+        itself), ``'against_all'`` (rows of a class against every row),
+        ``'all'`` (every row against every row) or ``'none'``.
+    kind : str
+        ``'over-sampling'`` (adds synthetic rows after the original ones, with
+        provenance), ``'cleaning'`` (keeps a subset, ``sample_indices_``) or
+        ``'combination'`` (an over-sampler then a cleaner).
+    interpolates : bool
+        Whether each synthetic row lies on the segment between its base row and
+        a neighbour (every over-sampler but RandomOverSampler, which copies).
+    imblearn_module : str
+        Where imbalanced-learn has the class of the same name.
+    example_params : dict
+        Parameters the demo adds so that the variant has work to do on the
+        tutorial data (K-Means SMOTE's default threshold finds no cluster there).
     """
 
     key: str
@@ -45,6 +67,10 @@ class Variant:
     neighbor_params: tuple = ("k_neighbors",)
     needs_sklearn: bool = False
     minority_search: str = "within"
+    kind: str = OVER_SAMPLING
+    interpolates: bool = True
+    imblearn_module: str = "imblearn.over_sampling"
+    example_params: dict = field(default_factory=dict)
 
     def make(self, **params):
         """A sampler of this variant, with ``params`` on top of the fixed ones."""
@@ -60,12 +86,31 @@ VARIANTS = (
     Variant("svmsmote", "SVM-SMOTE", SVMSMOTE, {}, ("k_neighbors", "m_neighbors"),
             needs_sklearn=True, minority_search="against_all"),
     Variant("adasyn", "ADASYN", ADASYN, {}, ("n_neighbors",), minority_search="against_all"),
+    Variant("kmeanssmote", "K-Means SMOTE", KMeansSMOTE, {}, ("k_neighbors",),
+            needs_sklearn=True, example_params={"cluster_balance_threshold": 0.1}),
+    Variant("randomoversampler", "Random over-sampling", RandomOverSampler, {}, (),
+            minority_search="none", interpolates=False),
+    Variant("enn", "Edited NN", EditedNearestNeighbours, {}, ("n_neighbors",),
+            minority_search="against_all", kind=CLEANING, interpolates=False,
+            imblearn_module="imblearn.under_sampling"),
+    Variant("tomek", "Tomek links", TomekLinks, {}, (), minority_search="all",
+            kind=CLEANING, interpolates=False, imblearn_module="imblearn.under_sampling"),
+    Variant("smoteenn", "SMOTE + ENN", SMOTEENN, {}, (), minority_search="within",
+            kind=COMBINATION, imblearn_module="imblearn.combine"),
+    Variant("smotetomek", "SMOTE + Tomek", SMOTETomek, {}, (), minority_search="within",
+            kind=COMBINATION, imblearn_module="imblearn.combine"),
 )
 
 
 def sampler_classes():
     """The public sampler classes, each once, in the order of ``VARIANTS``."""
     return tuple(dict.fromkeys(variant.cls for variant in VARIANTS))
+
+
+def variants(kind=None, interpolates=None):
+    """The variants of one ``kind`` (None: all) that do, or do not, interpolate."""
+    return tuple(v for v in VARIANTS if (kind is None or v.kind == kind)
+                 and (interpolates is None or v.interpolates == interpolates))
 
 
 def variant(key):

@@ -25,8 +25,11 @@ def test_polars_frame_and_series_round_trip(variant):
     X, y = data()
     frame = pl.DataFrame({"amount": X[:, 0], "age": X[:, 1], "score": X[:, 2]})
     labels = pl.Series("fraud", y)
-    X_res, y_res = variant.make(random_state=0).fit_resample(frame, labels)
-    X_ref, y_ref = variant.make(random_state=0).fit_resample(X, y)
+    params = dict(variant.example_params)
+    if "random_state" in variant.cls._get_param_names():
+        params["random_state"] = 0
+    X_res, y_res = variant.make(**params).fit_resample(frame, labels)
+    X_ref, y_ref = variant.make(**params).fit_resample(X, y)
     assert isinstance(X_res, pl.DataFrame) and isinstance(y_res, pl.Series)
     assert X_res.columns == ["amount", "age", "score"]
     assert X_res.dtypes == frame.dtypes and y_res.dtype == labels.dtype
