@@ -83,9 +83,20 @@ def knn_minority_vs_all(m_param: str) -> Callable[[np.ndarray, np.ndarray, dict]
     return jobs
 
 
+def knn_all_rows(k_param: str | None) -> Callable[[np.ndarray, np.ndarray, dict], list[KnnJob]]:
+    """k-NN step of the cleaners: every row against all rows (k=1 for Tomek links)."""
+
+    def jobs(X: np.ndarray, y: np.ndarray, kwargs: dict) -> list[KnnJob]:
+        k = kwargs[k_param] if k_param is not None else 1
+        return [(X, X, k, np.arange(X.shape[0], dtype=np.intp))]
+
+    return jobs
+
+
 MIN_MINORITY = 6  # k_neighbors=5 plus self; below that imblearn refuses
 
-KNN_STEPS = {"within": knn_within_minority, "against_all": knn_minority_vs_all}
+KNN_STEPS = {"within": knn_within_minority, "against_all": knn_minority_vs_all,
+             "all": knn_all_rows}
 """``Variant.minority_search`` -> the k-NN step that is timed alone."""
 
 
@@ -103,6 +114,7 @@ class SamplerSpec:
     key: str
     label: str
     class_name: str
+    imblearn_module: str = "imblearn.over_sampling"
     kwargs: dict = field(default_factory=dict)
     knn_jobs: Callable[[np.ndarray, np.ndarray, dict], list[KnnJob]] | None = None
     svm_split: bool = False
@@ -110,9 +122,13 @@ class SamplerSpec:
 
     def make(self, impl: str, random_state: int, n_jobs: int | None):
         """Instantiate this sampler from implementation ``impl`` ('smote_fast'/'imblearn')."""
-        cls = getattr(importlib.import_module(IMPL_MODULES[impl]), self.class_name)
-        kwargs = dict(self.kwargs, random_state=random_state)
-        if impl == "smote_fast":
+        module = "smote_fast" if impl == "smote_fast" else self.imblearn_module
+        cls = getattr(importlib.import_module(module), self.class_name)
+        kwargs = dict(self.kwargs)
+        accepted = inspect.signature(cls).parameters
+        if "random_state" in accepted:
+            kwargs["random_state"] = random_state
+        if impl == "smote_fast" and "n_jobs" in accepted:
             kwargs["n_jobs"] = n_jobs
         return cls(**kwargs)
 
@@ -130,7 +146,8 @@ OVERRIDES: dict[str, dict] = {
 """Benchmark-only facts per ``Variant.key``, on top of what the roster says."""
 
 IMPLS = ("smote_fast", "imblearn")
-IMPL_MODULES = {"smote_fast": "smote_fast", "imblearn": "imblearn.over_sampling"}
+IMPL_MODULES = {"smote_fast": "smote_fast", "imblearn": "imblearn"}
+"""What must import for each implementation to be timed."""
 
 
 def spec_from_variant(variant) -> SamplerSpec:
@@ -147,17 +164,22 @@ def spec_from_variant(variant) -> SamplerSpec:
     signature = inspect.signature(variant.cls)
     kwargs = {p: signature.parameters[p].default for p in variant.neighbor_params}
     kwargs.update(variant.params)
-    knn_param = (
-        variant.neighbor_params[0]
-        if variant.minority_search == "within"
-        else variant.neighbor_params[-1]
-    )
+    kwargs.update(variant.example_params)
+    knn_param = None
+    if variant.neighbor_params:
+        knn_param = (
+            variant.neighbor_params[0]
+            if variant.minority_search == "within"
+            else variant.neighbor_params[-1]
+        )
+    step = KNN_STEPS.get(variant.minority_search)
     fields: dict[str, Any] = {
         "key": variant.key,
         "label": variant.label,
         "class_name": variant.cls.__name__,
+        "imblearn_module": variant.imblearn_module,
         "kwargs": kwargs,
-        "knn_jobs": KNN_STEPS[variant.minority_search](knn_param),
+        "knn_jobs": step(knn_param) if step is not None else None,
     }
     fields.update(OVERRIDES.get(variant.key, {}))
     return SamplerSpec(**fields)

@@ -45,7 +45,8 @@ class Variant:
     minority_search : str
         The k-NN step that dominates the call: ``'within'`` (each class against
         itself), ``'against_all'`` (rows of a class against every row),
-        ``'all'`` (every row against every row) or ``'none'``.
+        ``'all'`` (every row against every row) or ``'none'`` (no single k-NN
+        step to time on its own).
     kind : str
         ``'over-sampling'`` (adds synthetic rows after the original ones, with
         provenance), ``'cleaning'`` (keeps a subset, ``sample_indices_``) or
@@ -91,13 +92,13 @@ VARIANTS = (
     Variant("randomoversampler", "Random over-sampling", RandomOverSampler, {}, (),
             minority_search="none", interpolates=False),
     Variant("enn", "Edited NN", EditedNearestNeighbours, {}, ("n_neighbors",),
-            minority_search="against_all", kind=CLEANING, interpolates=False,
+            minority_search="all", kind=CLEANING, interpolates=False,
             imblearn_module="imblearn.under_sampling"),
     Variant("tomek", "Tomek links", TomekLinks, {}, (), minority_search="all",
             kind=CLEANING, interpolates=False, imblearn_module="imblearn.under_sampling"),
-    Variant("smoteenn", "SMOTE + ENN", SMOTEENN, {}, (), minority_search="within",
+    Variant("smoteenn", "SMOTE + ENN", SMOTEENN, {}, (), minority_search="none",
             kind=COMBINATION, imblearn_module="imblearn.combine"),
-    Variant("smotetomek", "SMOTE + Tomek", SMOTETomek, {}, (), minority_search="within",
+    Variant("smotetomek", "SMOTE + Tomek", SMOTETomek, {}, (), minority_search="none",
             kind=COMBINATION, imblearn_module="imblearn.combine"),
 )
 

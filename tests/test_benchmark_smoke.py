@@ -41,8 +41,8 @@ def test_sampler_table_follows_the_roster(monkeypatch):
         spec = specs[v.key]
         assert spec.class_name == v.cls.__name__
         assert spec.kwargs.items() >= v.params.items()
-        assert set(spec.kwargs) == set(v.params) | set(v.neighbor_params)
+        assert set(spec.kwargs) == set(v.params) | set(v.neighbor_params) | set(v.example_params)
         assert isinstance(spec.make("smote_fast", 0, None), v.cls)
         if v.key not in harness.OVERRIDES:
-            assert spec.knn_jobs is not None
+            assert (spec.knn_jobs is None) == (v.minority_search == "none")
     assert specs["svmsmote"].min_minority == 30 and specs["svmsmote"].svm_split
