@@ -7,9 +7,8 @@ import sys
 
 import numpy as np
 import pytest
-from scipy import sparse
-
 from _support import gaussian_classes, imblearn_class, ours, require, variants
+from scipy import sparse
 
 import smote_fast
 from smote_fast import SMOTE

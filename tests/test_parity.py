@@ -19,8 +19,6 @@ from functools import partial
 
 import numpy as np
 import pytest
-from scipy import sparse
-
 from _support import (
     NEEDS_M,
     VARIANT_KEYS,
@@ -36,6 +34,7 @@ from _support import (
     theirs,
     tie_free_gaussian_classes,
 )
+from scipy import sparse
 
 imblearn = require("imblearn")
 require("sklearn")

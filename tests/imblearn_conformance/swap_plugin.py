@@ -1,6 +1,6 @@
 """pytest plugin that runs imbalanced-learn's own test files against smote_fast.
 
-It is loaded by ``tests/test_imblearn_conformance.py`` in a pytest subprocess::
+It is loaded by ``tests/test_conformance.py`` in a pytest subprocess::
 
     python -m pytest -p imblearn_conformance.swap_plugin --swap-impl smote_fast \
         --swap-select swapped --import-mode=importlib -p no:cacheprovider <copied files>
@@ -43,7 +43,10 @@ import inspect
 import os
 import sys
 
-SAMPLER_NAMES = ("SMOTE", "BorderlineSMOTE", "SVMSMOTE", "ADASYN")
+from smote_fast._roster import sampler_classes
+
+#: the class names swapped: the roster's (imbalanced-learn has classes of the same names)
+SAMPLER_NAMES = tuple(cls.__name__ for cls in sampler_classes())
 
 #: test files dedicated to one of the four classes (basename -> class name).  The two
 #: combine files exercise SMOTE through SMOTEENN / SMOTETomek.
