@@ -308,7 +308,7 @@ class ThreadRecorder:
         return counts
 
 
-def record_threads(monkeypatch, work_per_thread=64):
+def record_threads(monkeypatch, work_per_thread=4096):
     """Lower the work a kernel needs per thread to ``work_per_thread`` (so that even
     test-sized problems run on several threads) and record the thread count every
     kernel call is given.  Returns a ``ThreadRecorder``."""

@@ -182,10 +182,9 @@ def resample_all_ways(key, params, X, y, threads):
         runs["openmp limited to 1"] = ours(key, **params).fit_resample(X, y)
     if openmp_enabled():
         assert set(threads.take()) == {1}, "the OpenMP limit of one thread was not honoured"
-    runs["again"] = ours(key, **params, n_jobs=2).fit_resample(X, y)  # repeated call
     sampler = ours(key, **params, n_jobs=2)
-    runs["same sampler, first call"] = sampler.fit_resample(X, y)
-    runs["same sampler, second call"] = sampler.fit_resample(X, y)  # int seed: repeats
+    runs["again"] = sampler.fit_resample(X, y)
+    runs["again, same sampler"] = sampler.fit_resample(X, y)  # an int seed repeats
     return runs, two_threads
 
 
