@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from smote_fast import _neighbors
+from smote_fast._neighbors import kneighbors  # noqa: F401  (the tests' k-NN front end)
 from smote_fast._roster import VARIANTS, variant
 
 # ---------------------------------------------------------- reference dependencies
@@ -312,7 +313,7 @@ def record_threads(monkeypatch, work_per_thread=4096):
     """Lower the work a kernel needs per thread to ``work_per_thread`` (so that even
     test-sized problems run on several threads) and record the thread count every
     kernel call is given.  Returns a ``ThreadRecorder``."""
-    threads = _threads_module()
+    threads = threads_module()
     monkeypatch.setattr(threads, "WORK_PER_THREAD", work_per_thread)
     recorder = ThreadRecorder()
     for name in ("threads_for_jobs", "threads_for_work"):
@@ -366,7 +367,7 @@ def assert_ran(path, paths):
 # The one place that names smote_fast's private modules (besides _neighbors above).
 
 
-def _threads_module():
+def threads_module():
     """The module holding WORK_PER_THREAD / threads_for_jobs / threads_for_work."""
     try:
         return importlib.import_module("smote_fast._threads")
@@ -374,7 +375,7 @@ def _threads_module():
         return importlib.import_module("smote_fast._validation")
 
 
-def _random_module():
+def random_module():
     """The module holding the legacy-draws helpers (randint_then_random_sample, ...)."""
     try:
         return importlib.import_module("smote_fast._random")
@@ -396,7 +397,3 @@ def resample_data_class():
         except (ImportError, AttributeError):
             continue
     raise ImportError("ResampleData not found")  # pragma: no cover
-
-
-random_module = _random_module
-threads_module = _threads_module

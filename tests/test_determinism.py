@@ -20,6 +20,7 @@ from _support import (
     force_path,
     gaussian_classes,
     integer_grid,
+    kneighbors,
     openmp_enabled,
     ours,
     paths_taken,
@@ -30,8 +31,6 @@ from _support import (
     with_duplicates,
 )
 from scipy import sparse
-
-from smote_fast._neighbors import kneighbors
 
 needs_openmp = pytest.mark.skipif(not openmp_enabled(), reason="serial build")
 

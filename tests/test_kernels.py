@@ -14,6 +14,7 @@ from _support import (
     encode_labels,
     force_path,
     integer_grid,
+    kneighbors,
     paths_taken,
     random_module,
     reference_knn,
@@ -22,7 +23,6 @@ from _support import (
 from scipy import sparse
 
 from smote_fast import ExactNearestNeighbors, _interpolate, _knn, _neighbors
-from smote_fast._neighbors import kneighbors
 
 # ------------------------------------------------------------------ k-NN paths
 
