@@ -6,6 +6,7 @@ Every import of a private smote_fast module by the tests goes through this file 
 """
 
 import contextlib
+import functools
 import importlib
 import os
 import sys
@@ -365,8 +366,11 @@ def assert_ran(path, paths):
 
 # -------------------------------------------------------------- internals
 # The one place that names smote_fast's private modules (besides _neighbors above).
+# Resolved once: a failed import of a module that has not moved (yet) goes through
+# meson-python's editable loader, which checks the build each time.
 
 
+@functools.cache
 def threads_module():
     """The module holding WORK_PER_THREAD / threads_for_jobs / threads_for_work."""
     try:
@@ -375,6 +379,7 @@ def threads_module():
         return importlib.import_module("smote_fast._validation")
 
 
+@functools.cache
 def random_module():
     """The module holding the legacy-draws helpers (randint_then_random_sample, ...)."""
     try:
@@ -384,12 +389,18 @@ def random_module():
 
 
 def encode_labels(y):
+    return _encode_labels_function()(y)
+
+
+@functools.cache
+def _encode_labels_function():
     try:
-        return importlib.import_module("smote_fast._data").encode_labels(y)
+        return importlib.import_module("smote_fast._data").encode_labels
     except ImportError:
-        return importlib.import_module("smote_fast._base")._encode_labels(y)
+        return importlib.import_module("smote_fast._base")._encode_labels
 
 
+@functools.cache
 def resample_data_class():
     for module_name in ("smote_fast._data", "smote_fast._base"):
         try:
