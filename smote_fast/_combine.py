@@ -25,13 +25,19 @@ class _Combination(BaseOverSampler):
     def _default_cleaner(self):
         raise NotImplementedError
 
-    def _resample(self, data):
+    def _validate_estimator(self):
+        """Build ``smote_`` and the cleaner (``enn_`` / ``tomek_``) from the
+        parameters (imbalanced-learn's name for this step; its tests call it)."""
         self.smote_ = (clone_estimator(self.smote) if self.smote is not None else
                        SMOTE(sampling_strategy=self.sampling_strategy,
                              random_state=self.random_state))
         given = getattr(self, self._cleaner_name)
         cleaner = clone_estimator(given) if given is not None else self._default_cleaner()
         setattr(self, self._cleaner_name + "_", cleaner)
+        return cleaner
+
+    def _resample(self, data):
+        cleaner = self._validate_estimator()
         # imbalanced-learn records the parameter itself here, unresolved
         self.sampling_strategy_ = self.sampling_strategy
         X = data.X.tocsc() if data.csc_input else data.X

@@ -72,6 +72,12 @@ class Containers:
 
         if sparse.issparse(X):
             frame = pd.DataFrame.sparse.from_spmatrix(X, columns=self.x_columns)
+        elif X.dtype == object:
+            # rows copied from a frame of mixed columns: each column's own values,
+            # built in its dtype (inferring first would turn all-NaT timedeltas into
+            # datetimes)
+            return pd.DataFrame({name: pd.Series(X[:, j], dtype=dtype) for j, (name, dtype)
+                                 in enumerate(zip(self.x_columns, self.x_dtypes, strict=True))})
         else:
             frame = pd.DataFrame(X, columns=self.x_columns)
         return frame.astype(self.x_dtypes)

@@ -10,7 +10,7 @@ from scipy import sparse
 
 from ._docstrings import fill_doc
 from ._estimator import clone_estimator, fits_reproducibly
-from ._params import HasMethods, Interval, IsNone, StrOptions
+from ._params import HasMethods, InstanceOf, Interval, IsNone, StrOptions
 from ._plan import NeighborTable, ResamplePlan
 from ._smote import BaseSMOTE
 from ._sources import neighbors_estimator, source_for
@@ -131,9 +131,8 @@ class KMeansSMOTE(BaseSMOTE):
             **super()._constraints(),
             "kmeans_estimator": [HasMethods(["fit", "predict"]),
                                  Interval("int", 1, None, "left"), IsNone()],
-            "cluster_balance_threshold": [StrOptions(["auto"]),
-                                          Interval("real", None, None, "neither")],
-            "density_exponent": [StrOptions(["auto"]), Interval("real", None, None, "neither")],
+            "cluster_balance_threshold": [StrOptions(["auto"]), InstanceOf(numbers.Real)],
+            "density_exponent": [StrOptions(["auto"]), InstanceOf(numbers.Real)],
         }
 
     def _make_kmeans(self):

@@ -112,7 +112,13 @@ class InstanceOf:
         return isinstance(value, self.cls)
 
     def __str__(self):
-        return f"an instance of '{self.cls.__module__}.{self.cls.__qualname__}'"
+        # scikit-learn's names: builtins without their module ('dict', 'list'), the
+        # number ABCs as 'int' and 'float'
+        if self.cls in (numbers.Integral, numbers.Real):
+            return f"an instance of '{'int' if self.cls is numbers.Integral else 'float'}'"
+        module = self.cls.__module__
+        name = self.cls.__qualname__ if module == "builtins" else f"{module}.{self.cls.__qualname__}"
+        return f"an instance of '{name}'"
 
     def to_sklearn(self, pv):
         return self.cls

@@ -94,7 +94,7 @@ class RandomOverSampler(BaseOverSampler):
         constraints = super()._constraints()
         del constraints["n_jobs"]
         return {**constraints,
-                "shrinkage": [Interval("real", 0, None, "left"), InstanceOf(dict), IsNone()]}
+                "shrinkage": [Interval("real", 0.0, None, "left"), InstanceOf(dict), IsNone()]}
 
     def __sklearn_tags__(self):
         from ._tags import sampler_tags

@@ -141,7 +141,12 @@ def _dataframe_to_array(X, numeric=True):
 def check_X_any_dtype(X, name):
     """X for samplers that only copy rows: a 2-D array of any dtype (strings,
     NaN, datetimes kept, as imbalanced-learn's ``_check_X``) or a canonical
-    CSR/CSC matrix, with at least one row and one column."""
+    CSR/CSC matrix, with at least one row and one column. Messages name no
+    estimator, as that check's do; ``name`` is for the LazyFrame error only."""
+    n_samples = X.shape[0] if hasattr(X, "shape") and len(X.shape) else len(X)
+    if n_samples < 1:
+        raise ValueError(f"Found array with {n_samples} sample(s) while a minimum of 1 is "
+                         "required.")
     if type(X) is not np.ndarray:
         if is_pandas(X, "DataFrame"):
             X = _dataframe_to_array(X, numeric=False)
@@ -150,11 +155,13 @@ def check_X_any_dtype(X, name):
         _reject_lazy(X, name)
         if sparse.issparse(X):
             X = X if X.format in ("csr", "csc") else X.tocsr()
-            _check_shape(X.shape, name)
+            _check_shape(X.shape, None)
             return X if X.has_canonical_format else _canonical(X)
         X = np.asarray(X)
-    _check_dimensions(X, name)
-    _check_shape(X.shape, name)
+    if X.dtype.kind == "c":
+        raise ValueError(f"Complex data not supported\n{X}\n")
+    _check_dimensions(X, None)
+    _check_shape(X.shape, None)
     return np.ascontiguousarray(X)
 
 
@@ -205,16 +212,23 @@ def _check_dimensions(X, name):
             "either using array.reshape(-1, 1) if your data has a single feature or "
             "array.reshape(1, -1) if it contains a single sample.")
     if X.ndim > 2:
-        raise ValueError(f"Found array with dim {X.ndim}, while dim <= 2 is required by {name}.")
+        raise ValueError(f"Found array with dim {X.ndim}, while dim <= 2 is required"
+                         f"{_by(name)}.")
+
+
+def _by(name):
+    """The end of scikit-learn's messages: " by <estimator>", or nothing for checks
+    made without an estimator (imbalanced-learn's ``_check_X``)."""
+    return "" if name is None else f" by {name}"
 
 
 def _check_shape(shape, name):
     if shape[0] < 1:
         raise ValueError(f"Found array with {shape[0]} sample(s) (shape={shape}) while a "
-                         f"minimum of 1 is required by {name}.")
+                         f"minimum of 1 is required{_by(name)}.")
     if shape[1] < 1:
         raise ValueError(f"Found array with {shape[1]} feature(s) (shape={shape}) while a "
-                         f"minimum of 1 is required by {name}.")
+                         f"minimum of 1 is required{_by(name)}.")
 
 
 def _check_finite(values, name):

@@ -6,13 +6,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
+from _support import require
 
 SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_samplers.py"
 
 
 def test_quick_benchmark_writes_identical_results(tmp_path):
-    pytest.importorskip("imblearn")
+    require("imblearn")
     completed = subprocess.run(
         [sys.executable, str(SCRIPT), "--quick", "--out-dir", str(tmp_path), "--name", "smoke",
          "--skip-memory"],

@@ -1,6 +1,6 @@
 """pytest plugin that runs imbalanced-learn's own test files against smote_fast.
 
-It is loaded by ``tests/test_imblearn_conformance.py`` in a pytest subprocess::
+It is loaded by ``tests/test_conformance.py`` in a pytest subprocess::
 
     python -m pytest -p imblearn_conformance.swap_plugin --swap-impl smote_fast \
         --swap-select swapped --import-mode=importlib -p no:cacheprovider <copied files>
@@ -11,16 +11,17 @@ inside the installed imbalanced-learn.
 * ``--swap-impl MODULE`` (default: environment variable ``SMOTE_FAST_SWAP_IMPL``; empty
   means "swap nothing", i.e. a baseline run of imbalanced-learn itself).  In
   ``pytest_configure`` -- after the options are parsed, before any test module is
-  imported -- every one of SMOTE, BorderlineSMOTE, SVMSMOTE and ADASYN that MODULE
-  provides replaces imbalanced-learn's class in the public namespaces
-  ``imblearn.over_sampling`` and ``imblearn.over_sampling._smote``.  The test modules
-  and imbalanced-learn's estimator crawler (``all_estimators``) import the classes from
-  there, so they get the replacements.  ``imblearn.combine`` bound SMOTE when
-  ``imblearn`` was first imported; its module global (SMOTEENN's / SMOTETomek's default
-  sampler) and the ``smote`` parameter constraint are patched too.  A replacement that
-  does not inherit imbalanced-learn's ``BaseOverSampler`` is registered as a virtual
-  subclass of that ABC, so the common checks guarded by
-  ``isinstance(sampler, BaseOverSampler)`` still assert something. imbalanced-learn's
+  imported -- every class of smote_fast's roster that MODULE provides replaces
+  imbalanced-learn's class of the same name in every loaded ``imblearn`` module that
+  binds it but does not define it (the public namespaces ``imblearn.over_sampling``,
+  ``imblearn.under_sampling``, ``imblearn.combine`` and their re-exporting
+  subpackages, and modules that imported it, such as SMOTEENN's default SMOTE).  The
+  test modules and imbalanced-learn's estimator crawler (``all_estimators``) import the
+  classes from there, so they get the replacements; the ``smote`` parameter constraint
+  of imbalanced-learn's combinations is patched too.  A replacement is registered as a
+  virtual subclass of the imbalanced-learn ABCs the original derives from
+  (``BaseOverSampler``, ``BaseCleaningSampler``, ...), so the common checks guarded by
+  ``isinstance`` still assert something. imbalanced-learn's
   crawler (``all_estimators``) keeps only subclasses of scikit-learn's
   ``BaseEstimator``; it is deliberately not patched: smote_fast's samplers must be
   such subclasses by themselves, and the per-class counts in the caller catch it
@@ -38,22 +39,31 @@ inside the installed imbalanced-learn.
 
 from __future__ import annotations
 
+import abc
 import importlib
 import inspect
 import os
 import sys
 
-SAMPLER_NAMES = ("SMOTE", "BorderlineSMOTE", "SVMSMOTE", "ADASYN")
+from smote_fast._roster import VARIANTS
 
-#: test files dedicated to one of the four classes (basename -> class name).  The two
-#: combine files exercise SMOTE through SMOTEENN / SMOTETomek.
+#: the class names swapped, the roster's, with the public imbalanced-learn module
+#: that has a class of the same name
+IMBLEARN_MODULES = {v.cls.__name__: v.imblearn_module for v in VARIANTS}
+SAMPLER_NAMES = tuple(IMBLEARN_MODULES)
+
+#: test files dedicated to one class (basename -> class name)
 DEDICATED_FILES = {
     "test_smote.py": "SMOTE",
     "test_borderline_smote.py": "BorderlineSMOTE",
     "test_svm_smote.py": "SVMSMOTE",
     "test_adasyn.py": "ADASYN",
-    "test_smote_enn.py": "SMOTE",
-    "test_smote_tomek.py": "SMOTE",
+    "test_kmeans_smote.py": "KMeansSMOTE",
+    "test_random_over_sampler.py": "RandomOverSampler",
+    "test_edited_nearest_neighbours.py": "EditedNearestNeighbours",
+    "test_tomek_links.py": "TomekLinks",
+    "test_smote_enn.py": "SMOTEENN",
+    "test_smote_tomek.py": "SMOTETomek",
 }
 COMMON_FILE = "test_common.py"
 IMPL_ENV_VAR = "SMOTE_FAST_SWAP_IMPL"
@@ -83,31 +93,35 @@ def pytest_addoption(parser):
 def _swap(module_name: str) -> dict[str, type]:
     impl = importlib.import_module(module_name)
 
+    import imblearn.combine
     import imblearn.combine._smote_enn as smote_enn
     import imblearn.combine._smote_tomek as smote_tomek
-    import imblearn.over_sampling as over_sampling
-    import imblearn.over_sampling._smote as over_sampling_smote
-    from imblearn.over_sampling.base import BaseOverSampler
+    import imblearn.over_sampling
+    import imblearn.under_sampling  # noqa: F401
 
     swapped = {}
-    for name in SAMPLER_NAMES:
+    for name, public in IMBLEARN_MODULES.items():
         new = getattr(impl, name, None)
-        old = getattr(over_sampling, name)
+        old = getattr(importlib.import_module(public), name)
         if new is None or new is old:
             continue
-        # Only the re-exporting namespaces: the defining private modules keep
-        # imbalanced-learn's classes, so pickling those still works.
-        for namespace in (over_sampling, over_sampling_smote):
-            if getattr(namespace, name, None) is old:
-                setattr(namespace, name, new)
-        if not issubclass(new, BaseOverSampler):
-            BaseOverSampler.register(new)
+        # Every namespace that binds the class but does not define it: the defining
+        # private modules keep imbalanced-learn's classes, so pickling those works.
+        for module in list(sys.modules.values()):
+            if (getattr(module, "__name__", "").startswith("imblearn")
+                    and module.__name__ != old.__module__
+                    and getattr(module, name, None) is old):
+                setattr(module, name, new)
+        for base in old.__mro__[1:]:
+            if (base.__module__.startswith("imblearn") and isinstance(base, abc.ABCMeta)
+                    and not issubclass(new, base)):
+                base.register(new)
         swapped[name] = new
 
     if "SMOTE" in swapped:
-        old, new = smote_enn.SMOTE, swapped["SMOTE"]
-        for module, cls in ((smote_enn, smote_enn.SMOTEENN), (smote_tomek, smote_tomek.SMOTETomek)):
-            module.SMOTE = new
+        new = swapped["SMOTE"]
+        old = importlib.import_module("imblearn.over_sampling._smote.base").SMOTE
+        for cls in (smote_enn.SMOTEENN, smote_tomek.SMOTETomek):
             constraints = dict(cls._parameter_constraints)
             constraints["smote"] = [new if c is old else c for c in constraints["smote"]]
             cls._parameter_constraints = constraints
@@ -132,7 +146,7 @@ def _classes_used(item) -> dict[str, type]:
         module = getattr(item, "module", None)
         cls = getattr(module, name, None)
         if cls is None:  # not imported by the test module: what imblearn exposes
-            cls = getattr(sys.modules["imblearn.over_sampling"], name)
+            cls = getattr(sys.modules[IMBLEARN_MODULES[name]], name)
         return {name: cls}
     found = {}
     callspec = getattr(item, "callspec", None)

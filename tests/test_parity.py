@@ -19,77 +19,32 @@ from functools import partial
 
 import numpy as np
 import pytest
+from _support import (
+    NEEDS_M,
+    VARIANT_KEYS,
+    by_key,
+    class_counts,
+    gaussian_classes,
+    has_distance_ties,
+    imblearn_class,
+    k_param,
+    ours,
+    paths_taken,
+    require,
+    theirs,
+    tie_free_gaussian_classes,
+)
 from scipy import sparse
 
-imblearn = pytest.importorskip("imblearn")
+imblearn = require("imblearn")
+require("sklearn")
 from imblearn import over_sampling as imb_over  # noqa: E402
 from sklearn.neighbors import NearestNeighbors  # noqa: E402
 
-# variant -> (class name, fixed parameters)
-VARIANTS = {
-    "SMOTE": ("SMOTE", {}),
-    "Borderline1": ("BorderlineSMOTE", {"kind": "borderline-1"}),
-    "Borderline2": ("BorderlineSMOTE", {"kind": "borderline-2"}),
-    "SVMSMOTE": ("SVMSMOTE", {}),
-    "ADASYN": ("ADASYN", {}),
-}
-ALL_VARIANTS = list(VARIANTS)
-K_PARAM = {"ADASYN": "n_neighbors"}  # name of the k parameter (default: k_neighbors)
-HAS_M = ("Borderline1", "Borderline2", "SVMSMOTE")
-INT_SCALE = 1e5  # integer data: round(N(0, 1) * INT_SCALE)
+ALL_VARIANTS = list(VARIANT_KEYS)
 
 
 # --------------------------------------------------------------------------- data
-
-
-def class_counts(rng, n_classes, n_max=None):
-    """Well separated counts: majority, then ~half, then ~a quarter of it."""
-    n_max = int(rng.randint(70, 121)) if n_max is None else n_max
-    fractions = [1.0, rng.uniform(0.35, 0.6), rng.uniform(0.15, 0.3), rng.uniform(0.2, 0.3)]
-    return [max(16, int(n_max * f)) for f in fractions[:n_classes]]
-
-
-def gaussian_classes(rng, counts, n_features, dtype="float64", labels=None, shift=1.5):
-    """Overlapping Gaussian classes (so that danger samples exist), rows shuffled."""
-    means = rng.normal(size=(len(counts), n_features))
-    means *= shift / np.linalg.norm(means, axis=1, keepdims=True)
-    X = np.concatenate([rng.normal(size=(c, n_features)) + means[i] for i, c in enumerate(counts)])
-    y = np.repeat(np.arange(len(counts)), counts)
-    order = rng.permutation(len(y))
-    X, y = X[order], y[order]
-    if np.dtype(dtype).kind in "iu":
-        X = np.round(X * INT_SCALE).astype(dtype)
-    else:
-        X = X.astype(dtype)
-    if labels is not None:
-        y = np.asarray(labels)[y]
-    return X, y
-
-
-def _sorted_sq_distances(A):
-    A = np.asarray(A, dtype=np.float64)
-    sq = ((A[:, None, :] - A[None, :, :]) ** 2).sum(axis=2)
-    return np.sort(sq, axis=1)
-
-
-def has_distance_ties(X, y, n_ranks):
-    """Exact ties among the first ``n_ranks`` neighbours of any row, within its class
-    or in the whole set (the neighbour sets the samplers use)."""
-    X = np.asarray(X, dtype=np.float64)
-    groups = [X] + [X[y == c] for c in np.unique(y)]
-    for A in groups:
-        d = _sorted_sq_distances(A)[:, : n_ranks + 2]
-        if (np.diff(d, axis=1) == 0).any():
-            return True
-    return False
-
-
-def tie_free_gaussian_classes(rng, counts, n_features, dtype, n_ranks, **kwargs):
-    for _ in range(20):
-        X, y = gaussian_classes(rng, counts, n_features, dtype=dtype, **kwargs)
-        if np.dtype(dtype).kind not in "iu" or not has_distance_ties(X, y, n_ranks):
-            return X, y
-    raise AssertionError("could not draw tie-free integer data")  # pragma: no cover
 
 
 def extra_per_class(y, extra):
@@ -131,7 +86,7 @@ def to_container(X, y, kind):
         X[np.random.RandomState(0).uniform(size=X.shape) < 0.3] = 0
         return sparse.csr_matrix(X), y
     if kind in ("dataframe", "dataframe_mixed", "dataframe_category"):
-        pd = pytest.importorskip("pandas")
+        pd = require("pandas")
         df = pd.DataFrame(X, columns=[f"feat_{j}" for j in range(X.shape[1])])
         if kind == "dataframe_mixed":  # an int column and a float32 column
             df["feat_0"] = np.round(df["feat_0"] * 1000).astype(np.int64)
@@ -156,9 +111,10 @@ def to_container(X, y, kind):
 # ------------------------------------------------------------------ running both
 
 
-def sampler_classes(variant, smote_fast_class):
-    name, fixed = VARIANTS[variant]
-    return smote_fast_class(name), getattr(imb_over, name), fixed
+def sampler_classes(variant, smote_fast_class=None):
+    """(smote_fast's class, imbalanced-learn's class, fixed parameters) of a variant."""
+    entry = by_key(variant)
+    return entry.cls, imblearn_class(variant), entry.params
 
 
 def _bitwise_equal(a, b):
@@ -186,7 +142,7 @@ def assert_same_array_like(got, expected, what):
         flat_exp = [v for row in expected for v in (row if isinstance(row, list) else [row])]
         assert [type(v) for v in flat_got] == [type(v) for v in flat_exp], what
         return
-    pd = pytest.importorskip("pandas")
+    pd = require("pandas")
     if isinstance(expected, pd.DataFrame):
         pd.testing.assert_frame_equal(got, expected, check_exact=True, obj=what)
         for column in expected.columns:
@@ -259,6 +215,7 @@ def assert_parity(
     global_seed=0,
     sf_extra=None,
     expect_success=True,
+    return_sampler=False,
 ):
     """Run imbalanced-learn and smote_fast on the same input and compare everything.
 
@@ -297,7 +254,7 @@ def assert_parity(
     # inputs are not modified
     assert_same_array_like(X, X_before, "X after fit_resample")
     assert_same_array_like(y, y_before, "y after fit_resample")
-    return im_out
+    return (im_out, sf) if return_sampler else im_out
 
 
 # ------------------------------------------------------------------------ tests
@@ -312,10 +269,10 @@ def test_parity_random_configurations(variant, case, global_random_seed, smote_f
     n_features = int(rng.choice([2, 5, 20, 50]))
     k = int(rng.choice([1, 2, 3, 5, 7]))
     m = int(rng.choice([3, 5, 10]))
-    dtypes = ["float64", "float32"] + (["int64"] if variant != "Borderline2" else [])
+    dtypes = ["float64", "float32"] + (["int64"] if variant != "borderline2" else [])
     dtype = str(rng.choice(dtypes))
     containers = ["ndarray", "ndarray", "list", "dataframe", "csr_array", "csc_array"]
-    if variant != "Borderline2":
+    if variant != "borderline2":
         containers += ["csr_matrix", "csc_matrix"]
     container = str(rng.choice(containers))
     if container == "list" and dtype != "float64":
@@ -335,13 +292,13 @@ def test_parity_random_configurations(variant, case, global_random_seed, smote_f
     seed = int(rng.randint(2**31))
 
     def make_params():
-        params = {"sampling_strategy": strategy, K_PARAM.get(variant, "k_neighbors"): k}
+        params = {"sampling_strategy": strategy, k_param(variant): k}
         params["random_state"] = {
             "int": seed,
             "RandomState": np.random.RandomState(seed),
             "None": None,
         }[rs_kind]
-        if variant in HAS_M:
+        if variant in NEEDS_M:
             params["m_neighbors"] = m
         return params
 
@@ -388,7 +345,7 @@ def test_parity_sampling_strategy_forms(
         return {"sampling_strategy": strategy, "random_state": 3}
 
     out = assert_parity(variant, smote_fast_class, make_params, X, y)
-    if variant == "SMOTE":  # exact counts; the other samplers may deviate (documented)
+    if variant == "smote":  # exact counts; the other samplers may deviate (documented)
         sampler = imb_over.SMOTE(sampling_strategy=strategy, random_state=3).fit(X, y)
         expected = Counter(y)
         expected.update(sampler.sampling_strategy_)
@@ -415,7 +372,7 @@ def test_parity_sampling_strategy_forms(
 )
 @pytest.mark.parametrize("variant", ALL_VARIANTS)
 def test_parity_containers(variant, container, global_random_seed, smote_fast_class):
-    if variant == "Borderline2" and container in ("csr_matrix", "csc_matrix", "sparse_zeros"):
+    if variant == "borderline2" and container in ("csr_matrix", "csc_matrix", "sparse_zeros"):
         pytest.skip("imbalanced-learn's borderline-2 fails on sparse matrices (fixed: see below)")
     rng = np.random.RandomState([global_random_seed, 11])
     labels = ["no", "yes", "maybe"] if container in ("list", "dataframe_category") else None
@@ -428,7 +385,7 @@ def test_parity_containers(variant, container, global_random_seed, smote_fast_cl
 @pytest.mark.parametrize("dtype", ["float64", "float32", "int64"])
 @pytest.mark.parametrize("variant", ALL_VARIANTS)
 def test_parity_dtypes(variant, dtype, n_features, global_random_seed, smote_fast_class):
-    if variant == "Borderline2" and dtype == "int64":
+    if variant == "borderline2" and dtype == "int64":
         pytest.skip("imbalanced-learn's borderline-2 fails on integer X (fixed: see below)")
     rng = np.random.RandomState([global_random_seed, n_features, 13])
     X, y = tie_free_gaussian_classes(rng, class_counts(rng, 2), n_features, dtype, n_ranks=11)
@@ -436,7 +393,7 @@ def test_parity_dtypes(variant, dtype, n_features, global_random_seed, smote_fas
 
 
 @pytest.mark.parametrize("label_kind", ["str", "object", "bool", "float", "int8", "uint8"])
-@pytest.mark.parametrize("variant", ["SMOTE", "Borderline1", "ADASYN"])
+@pytest.mark.parametrize("variant", ["smote", "borderline1", "adasyn"])
 def test_parity_label_dtypes(variant, label_kind, global_random_seed, smote_fast_class):
     rng = np.random.RandomState([global_random_seed, 17])
     n_classes = 2 if label_kind == "bool" else 3
@@ -477,8 +434,8 @@ def test_parity_random_state_kinds(variant, rs_kind, global_random_seed, smote_f
 
 
 def neighbour_objects(variant, k=5, m=10, **nn_params):
-    params = {K_PARAM.get(variant, "k_neighbors"): NearestNeighbors(n_neighbors=k + 1, **nn_params)}
-    if variant in HAS_M:
+    params = {k_param(variant): NearestNeighbors(n_neighbors=k + 1, **nn_params)}
+    if variant in NEEDS_M:
         params["m_neighbors"] = NearestNeighbors(n_neighbors=m + 1, **nn_params)
     return params
 
@@ -545,7 +502,7 @@ def test_borderline2_sparse_matrix_is_fixed(fmt, global_random_seed, smote_fast_
     )
     expected_format = "csc" if fmt == "csc_matrix" else "csr"
     X_im, y_im = _dense_equivalent(
-        "Borderline2",
+        "borderline2",
         smote_fast_class,
         getattr(sparse, f"{expected_format}_array")(X),
         y,
@@ -557,7 +514,7 @@ def test_borderline2_sparse_matrix_is_fixed(fmt, global_random_seed, smote_fast_
     assert len(y_sf) > len(y), "no sample generated: the test is vacuous"
 
 
-@pytest.mark.parametrize("variant", ["SMOTE", "Borderline1", "Borderline2", "ADASYN"])
+@pytest.mark.parametrize("variant", ["smote", "borderline1", "borderline2", "adasyn"])
 @pytest.mark.parametrize("dtype", ["int64", "int16", "uint8"])
 def test_integer_X_differences_do_not_wrap(variant, dtype, global_random_seed, smote_fast_class):
     """Integer X: differences in float64, result truncated toward zero, i.e. imblearn's
@@ -576,11 +533,10 @@ def test_integer_X_differences_do_not_wrap(variant, dtype, global_random_seed, s
     X_64, y_im = _dense_equivalent(
         variant, smote_fast_class, X.astype(np.float64), y, random_state=0
     )
-    expected = X_64.astype(dtype)  # truncation toward zero; all values in range
-    assert np.all((X_64 >= info.min) & (X_64 <= info.max))
+    expected = X_64.astype(dtype)  # truncation toward zero (convex combinations: in range)
     assert_same_array_like(X_sf, expected, "X_res")
     assert_same_array_like(y_sf, y_im, "y_res")
-    if dtype == "uint8" and variant != "Borderline2":  # the fix is not vacuous
+    if dtype == "uint8" and variant != "borderline2":  # the fix is not vacuous
         X_wrapped, _ = _dense_equivalent(variant, smote_fast_class, X, y, random_state=0)
         assert not np.array_equal(X_wrapped, expected)
 
@@ -610,3 +566,196 @@ def test_binary_one_hot_y_keeps_its_shape(variant, global_random_seed, smote_fas
     X_im, y_im = _dense_equivalent(variant, smote_fast_class, X, y, random_state=0)
     assert_same_array_like(X_sf, X_im, "X_res")
     assert_same_array_like(y_sf, np.eye(2, dtype=np.int64)[y_im], "y_res (one-hot)")
+
+
+# ------------------------------ Borderline-SMOTE and ADASYN on overlapping blobs
+
+BA_VARIANTS = ["borderline1", "borderline2", "adasyn"]
+
+
+def make_sampler(variant, imblearn=False, **params):
+    """A sampler of either implementation; ``params`` values that are callables are
+    called (fresh random states and neighbour objects for each sampler)."""
+    params = {key: value() if callable(value) else value for key, value in params.items()}
+    return theirs(variant, **params) if imblearn else ours(variant, **params)
+
+
+def class_sizes(rng, n_classes):
+    n_max = int(rng.randint(80, 121))
+    return [n_max] + [int(rng.randint(20, n_max // 2)) for _ in range(n_classes - 1)]
+
+
+def assert_same_output(got, expected):
+    (X_got, y_got), (X_exp, y_exp) = got, expected
+    if sparse.issparse(X_exp):
+        assert X_got.format == X_exp.format and X_got.dtype == X_exp.dtype
+        X_got, X_exp = X_got.toarray(), X_exp.toarray()
+    np.testing.assert_array_equal(X_got, X_exp, strict=True)
+    np.testing.assert_array_equal(y_got, y_exp, strict=True)
+
+
+def assert_same_attributes(mine, theirs):
+    assert list(mine.sampling_strategy_.items()) == list(theirs.sampling_strategy_.items())
+    if hasattr(theirs, "in_danger_indices"):
+        assert list(mine.in_danger_indices) == list(theirs.in_danger_indices)
+        for label, rows in theirs.in_danger_indices.items():
+            np.testing.assert_array_equal(mine.in_danger_indices[label], rows, strict=True)
+        assert mine.nn_k_.n_neighbors == theirs.nn_k_.n_neighbors
+        assert mine.nn_m_.n_neighbors == theirs.nn_m_.n_neighbors
+    else:
+        assert mine.nn_.n_neighbors == theirs.nn_.n_neighbors
+
+
+def resample_both(variant, X, y, X_reference=None, global_seed=None, **params):
+    """Run both implementations (imbalanced-learn on ``X_reference`` when given) and
+    check that their outputs, attributes and random-number consumption agree."""
+    mine = make_sampler(variant, **params)
+    reference = make_sampler(variant, imblearn=True, **params)
+    results, states = [], []
+    for sampler, data in ((mine, X), (reference, X if X_reference is None else X_reference)):
+        if global_seed is not None:
+            np.random.seed(global_seed)
+        results.append(sampler.fit_resample(data, y))
+        random_state = sampler.random_state
+        if random_state is None:
+            states.append(np.random.get_state()[1])
+        elif isinstance(random_state, np.random.RandomState):
+            states.append(random_state.get_state()[1])
+    assert_same_output(*results)
+    assert_same_attributes(mine, reference)
+    if states:
+        np.testing.assert_array_equal(states[0], states[1], err_msg="draws differ")
+    return mine, results[0]
+
+
+# ----------------------------------------------------------- equality with imblearn
+
+
+@pytest.mark.parametrize("random_state", ["int", "RandomState", "None"])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("n_classes", [2, 3, 4])
+@pytest.mark.parametrize("variant", BA_VARIANTS)
+def test_equals_imblearn_blobs(variant, n_classes, dtype, random_state):
+    rng = np.random.RandomState([n_classes, BA_VARIANTS.index(variant), dtype().itemsize])
+    X, y = gaussian_classes(rng, class_sizes(rng, n_classes), int(rng.choice([2, 5, 12])), dtype=dtype)
+    seed = int(rng.randint(2**31))
+    state = {"int": seed, "RandomState": lambda: np.random.RandomState(seed),
+             "None": None}[random_state]
+    sampler, (_, y_res) = resample_both(variant, X, y, random_state=state, global_seed=seed)
+    assert len(y_res) > len(y), "nothing generated: the test is vacuous"
+    if variant != "adasyn":
+        assert sampler.in_danger_indices, "no sample in danger: the test is vacuous"
+
+
+@pytest.mark.parametrize("k_neighbors, m_neighbors", [(3, 10), (10, 10), (12, 5)])
+def test_borderline2_neighbours_with_k_below_equal_and_above_m(k_neighbors, m_neighbors):
+    # k <= m reuses the m-NN search over all rows, k > m runs its own
+    rng = np.random.RandomState(k_neighbors * 100 + m_neighbors)
+    X, y = gaussian_classes(rng, [300, 60, 45], 4)
+    sampler, _ = resample_both("borderline2", X, y, random_state=7,
+                               k_neighbors=k_neighbors, m_neighbors=m_neighbors)
+    assert sampler.in_danger_indices, "no sample in danger: the test is vacuous"
+    assert sampler.nn_k_.n_samples_fit_ == X.shape[0]
+
+
+@pytest.mark.parametrize("container", ["csr_matrix", "csc_matrix", "csr_array", "csc_array",
+                                       "csr_matrix_float32", "csc_array_float32", "pandas"])
+@pytest.mark.parametrize("variant", BA_VARIANTS)
+def test_equals_imblearn_containers(variant, container):
+    rng = np.random.RandomState([7, BA_VARIANTS.index(variant)])
+    container, _, dtype = container.partition("_float")
+    X, y = gaussian_classes(rng, [100, 45, 30], 6, dtype=np.float32 if dtype else np.float64)
+    if container == "pandas":
+        pd = require("pandas")
+        X_in = pd.DataFrame(X, columns=[f"f{j}" for j in range(X.shape[1])])
+        y_in = pd.Series(y, name="label")
+        mine, (X_res, y_res) = resample_both(variant, X_in, y_in, random_state=0)
+        assert isinstance(X_res, pd.DataFrame) and isinstance(y_res, pd.Series)
+        assert list(mine.feature_names_in_) == list(X_in.columns)
+        return
+    X[rng.uniform(size=X.shape) < 0.3] = 0.0  # some structural zeros
+    X_in = getattr(sparse, container)(X)
+    X_reference = X_in
+    if variant == "borderline2" and container.endswith("_matrix"):
+        # imbalanced-learn raises for sparse matrices here (fixed in smote_fast): its
+        # result for the same data as a sparse array is the reference.
+        X_reference = getattr(sparse, container.replace("matrix", "array"))(X)
+    _, (X_res, _) = resample_both(variant, X_in, y, X_reference=X_reference, random_state=0)
+    assert type(X_res) is type(X_in)
+
+
+@pytest.mark.parametrize("variant", BA_VARIANTS)
+def test_equals_imblearn_with_neighbour_objects(variant):
+    rng = np.random.RandomState([11, BA_VARIANTS.index(variant)])
+    X, y = gaussian_classes(rng, [90, 40, 25], 4)
+    params = {"random_state": 3}
+    if variant == "adasyn":
+        params["n_neighbors"] = lambda: NearestNeighbors(n_neighbors=4)
+    else:
+        params["k_neighbors"] = lambda: NearestNeighbors(n_neighbors=4)
+        params["m_neighbors"] = lambda: NearestNeighbors(n_neighbors=8)
+    mine, _ = resample_both(variant, X, y, **params)
+    assert isinstance(mine.nn_ if variant == "adasyn" else mine.nn_k_, NearestNeighbors)
+
+
+@pytest.mark.parametrize("kind", ["borderline1", "borderline2"])
+def test_class_without_danger_is_skipped_without_draws(kind):
+    """A class far from the others has no sample in danger: no samples, no entry in
+    in_danger_indices, and (checked against imblearn's generator state) no draws."""
+    rng = np.random.RandomState(13)
+    X, y = gaussian_classes(rng, [100, 40, 30], 3)
+    X[y == 2] += 50.0
+    mine, (_, y_res) = resample_both(kind, X, y, random_state=lambda: np.random.RandomState(1))
+    assert list(mine.in_danger_indices) == [1]
+    counts = Counter(y_res.tolist())
+    assert counts[1] == 100 and counts[2] == 30
+
+
+# ------------------------------------------- every fast k-NN path, at size
+# The comparisons above use at most a few hundred rows, which smote_fast searches by
+# direct differences (see DIRECT_MAX_PAIRS in smote_fast/_neighbors.py).  These run
+# the samplers on data large enough for the fast paths, and assert which one ran.
+
+#: path -> (n_features, class counts, density of a CSR input or None, strategy)
+PATH_DATA = {
+    "grid": (2, [4000, 2000], None, "auto"),
+    "kdtree": (4, [4000, 2000], None, "auto"),
+    # d = 6 takes the kd-tree only with at least TREE_LARGE_REFERENCES rows
+    "kdtree_large": (6, [63000, 3000], None, {1: 4000}),
+    "kdtree_large_class": (6, [67000, 66000], None, {1: 67000}),
+    "gemm": (20, [3000, 1500], None, "auto"),
+    "csr": (20, [3000, 1500], 0.5, "auto"),
+}
+#: the neighbour search that must reach a path: SMOTE searches each class in itself,
+#: the others (also) each class's rows against all rows
+PATH_CASES = [
+    (key, path)
+    for key in ("smote", "borderline1", "borderline2", "adasyn")
+    for path in PATH_DATA
+    # the large tree needs 65536 references: SMOTE searches each class in itself (a
+    # class that large), the others also search a class's rows against all rows
+    if not path.startswith("kdtree_large") or (path == "kdtree_large_class") == (key == "smote")
+]
+
+
+@pytest.mark.parametrize(("variant", "path"), PATH_CASES,
+                         ids=[f"{key}-{path}" for key, path in PATH_CASES])
+def test_parity_on_every_knn_path(variant, path):
+    n_features, counts, density, strategy = PATH_DATA[path]
+    rng = np.random.RandomState([len(variant), n_features, counts[1]])
+    X, y = gaussian_classes(rng, counts, n_features)
+    if density is not None:
+        X[rng.uniform(size=X.shape) >= density] = 0.0
+        # imbalanced-learn's borderline-2 fails on sparse matrices, not arrays
+        X = (sparse.csr_array if variant == "borderline2" else sparse.csr_matrix)(X)
+
+    def make_params():
+        return {"random_state": 0, "sampling_strategy": strategy}
+
+    with paths_taken() as paths:
+        out, sampler = assert_parity(variant, None, make_params, X, y, return_sampler=True)
+    expected = "kdtree" if path.startswith("kdtree") else path
+    assert expected in paths, f"the {path} path did not run: {sorted(set(paths))}"
+    assert len(out[0][1]) > len(y), "nothing generated: the test is vacuous"
+    if variant.startswith("borderline"):
+        assert sampler.in_danger_indices, "no sample in danger: the test is vacuous"

@@ -3,15 +3,16 @@
 The test files that ship inside the installed imbalanced-learn are copied byte for byte
 into a temporary directory (keeping their layout: two are called ``test_common.py``) and
 run by pytest in a subprocess with the plugin ``imblearn_conformance.swap_plugin``, which
-puts smote_fast's SMOTE / BorderlineSMOTE / SVMSMOTE / ADASYN (those that exist) in place
-of imbalanced-learn's and keeps only the items about a swapped class.  The junit report
+puts the classes of smote_fast's roster in place of imbalanced-learn's classes of the same
+names and keeps only the items about a swapped class.  The junit report
 gives every item's outcome and the class object it really used; the tests below assert,
 per file group and class, that every item passed (a short allow-list of skips aside),
 that it ran against smote_fast's class, and that at least as many items ran as
 imbalanced-learn 0.14.2's own run of the same files has, so a collection that silently
 finds nothing cannot pass.
 
-Only needs imbalanced-learn (and what its tests import); skipped without it.
+Only needs imbalanced-learn (and what its tests import); skipped without it, a
+failure without it when CI=true.  The class names come from the roster.
 """
 
 import filecmp
@@ -25,10 +26,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from _support import require
 
-imblearn = pytest.importorskip("imblearn")
+from smote_fast._roster import sampler_classes
 
-SAMPLER_NAMES = ("SMOTE", "BorderlineSMOTE", "SVMSMOTE", "ADASYN")
+imblearn = require("imblearn")
+
+SAMPLER_NAMES = tuple(cls.__name__ for cls in sampler_classes())
 PLUGIN = "imblearn_conformance.swap_plugin"
 TESTS_DIR = Path(__file__).resolve().parent
 
@@ -38,9 +42,15 @@ FILE_GROUPS = {
     "test_borderline_smote": ("over_sampling/_smote/tests/test_borderline_smote.py",),
     "test_svm_smote": ("over_sampling/_smote/tests/test_svm_smote.py",),
     "test_adasyn": ("over_sampling/tests/test_adasyn.py",),
+    "test_kmeans_smote": ("over_sampling/_smote/tests/test_kmeans_smote.py",),
+    "test_random_over_sampler": ("over_sampling/tests/test_random_over_sampler.py",),
+    "test_edited_nearest_neighbours": (
+        "under_sampling/_prototype_selection/tests/test_edited_nearest_neighbours.py",),
+    "test_tomek_links": ("under_sampling/_prototype_selection/tests/test_tomek_links.py",),
+    "test_smote_enn": ("combine/tests/test_smote_enn.py",),
+    "test_smote_tomek": ("combine/tests/test_smote_tomek.py",),
     "over_sampling_common": ("over_sampling/tests/test_common.py",),
     "common": ("tests/test_common.py",),
-    "combine": ("combine/tests/test_smote_enn.py", "combine/tests/test_smote_tomek.py"),
 }
 #: group -> the one class whose presence makes the group worth running (None: any)
 GROUP_CLASS = {
@@ -48,9 +58,14 @@ GROUP_CLASS = {
     "test_borderline_smote": "BorderlineSMOTE",
     "test_svm_smote": "SVMSMOTE",
     "test_adasyn": "ADASYN",
+    "test_kmeans_smote": "KMeansSMOTE",
+    "test_random_over_sampler": "RandomOverSampler",
+    "test_edited_nearest_neighbours": "EditedNearestNeighbours",
+    "test_tomek_links": "TomekLinks",
+    "test_smote_enn": "SMOTEENN",
+    "test_smote_tomek": "SMOTETomek",
     "over_sampling_common": None,
     "common": None,
-    "combine": "SMOTE",
 }
 #: (group, class) -> passed items in imbalanced-learn 0.14.2's own run (scikit-learn 1.9.1);
 #: a newer scikit-learn may add common checks, hence "at least".
@@ -59,12 +74,19 @@ MIN_PASSED = {
     ("test_borderline_smote", "BorderlineSMOTE"): 4,
     ("test_svm_smote", "SVMSMOTE"): 3,
     ("test_adasyn", "ADASYN"): 3,
+    ("test_kmeans_smote", "KMeansSMOTE"): 12,
+    ("test_random_over_sampler", "RandomOverSampler"): 29,
+    ("test_edited_nearest_neighbours", "EditedNearestNeighbours"): 5,
+    ("test_tomek_links", "TomekLinks"): 7,
+    ("test_smote_enn", "SMOTEENN"): 6,
+    ("test_smote_tomek", "SMOTETomek"): 5,
     ("over_sampling_common", "SMOTE"): 1,
     ("over_sampling_common", "BorderlineSMOTE"): 3,
     ("over_sampling_common", "SVMSMOTE"): 3,
     ("over_sampling_common", "ADASYN"): 1,
+    ("over_sampling_common", "KMeansSMOTE"): 1,
     **{("common", name): 59 for name in SAMPLER_NAMES},
-    ("combine", "SMOTE"): 11,
+    ("common", "RandomOverSampler"): 61,
 }
 #: checks that may be skipped (scikit-learn skips them unless SCIPY_ARRAY_API=1)
 ALLOWED_SKIPS = ("check_array_api_input",)
@@ -75,7 +97,7 @@ TIMEOUT_S = 1800
 class Item:
     nodeid: str
     group: str
-    classes: tuple  # four-class names the item is about
+    classes: tuple  # roster class names the item is about
     impl: dict  # name -> "module.qualname" of the class object the item used
     outcome: str  # passed / failed / error / skipped / xfailed
     message: str
@@ -154,7 +176,7 @@ def conformance_run(tmp_path_factory):
 
     present = [name for name in SAMPLER_NAMES if getattr(smote_fast, name, None) is not None]
     if not present:
-        pytest.fail("smote_fast provides none of SMOTE, BorderlineSMOTE, SVMSMOTE, ADASYN")
+        pytest.fail("smote_fast provides none of the roster's classes")
     files = [
         f
         for group, group_files in FILE_GROUPS.items()

@@ -1,0 +1,472 @@
+"""The compiled kernels on their own: exact k-NN on every path against the numpy
+reference (ordered by (squared distance, index)), interpolation against numpy's
+arithmetic bit for bit, the legacy random draws against numpy's, label encoding
+against ``np.unique``, and the column checks.
+
+Thread-count and chunk-size invariance of the kernels is in test_determinism.py.
+"""
+
+import numpy as np
+import pytest
+from _support import (
+    FORCED_PATHS,
+    assert_ran,
+    encode_labels,
+    force_path,
+    integer_grid,
+    kneighbors,
+    paths_taken,
+    random_module,
+    reference_knn,
+    resample_data_class,
+)
+from scipy import sparse
+
+from smote_fast import ExactNearestNeighbors, _interpolate, _knn, _neighbors
+
+# ------------------------------------------------------------------ k-NN paths
+
+@pytest.fixture(params=sorted(FORCED_PATHS))
+def path(request, monkeypatch):
+    """Forces one k-NN path; each test checks with ``assert_ran`` that it ran."""
+    force_path(monkeypatch, request.param)
+    return request.param
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("n_features", [1, 3, 20, 67])
+def test_matches_reference_with_self_exclusion(path, dtype, n_features):
+    rng = np.random.RandomState(n_features)
+    X = rng.normal(size=(700, n_features)).astype(dtype)
+    rows = np.arange(X.shape[0])
+    with paths_taken() as paths:
+        got, got_dist = kneighbors(X, X, 6, query_in_reference=rows, return_distance=True)
+    assert_ran(path, paths)
+    expected, expected_dist = reference_knn(X, X, 6, rows)
+    np.testing.assert_array_equal(got, expected)
+    np.testing.assert_allclose(got_dist, expected_dist, rtol=1e-12)
+    assert not (got == rows[:, None]).any()
+
+
+def test_query_subset_and_no_exclusion(path):
+    rng = np.random.RandomState(1)
+    reference = rng.normal(size=(900, 12))
+    query = rng.normal(size=(130, 12))
+    with paths_taken() as paths:
+        got = kneighbors(query, reference, 9)
+    assert_ran(path, paths)
+    np.testing.assert_array_equal(got, reference_knn(query, reference, 9)[0])
+
+
+@pytest.mark.parametrize("widest", [512, 256, 0])
+@pytest.mark.parametrize("single_precision", [True, False])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_every_tile_variant_certifies_the_exact_neighbours(widest, single_precision, dtype):
+    # sizes off every panel width and tile height; variants the CPU lacks fall
+    # back to narrower ones, which must agree as well
+    rng = np.random.RandomState(9)
+    reference = rng.normal(size=(1037, 21)).astype(dtype)
+    query = reference[:203]
+    rows = np.arange(query.shape[0])
+    k, n_candidates = 6, 14
+    indices = np.empty((query.shape[0], k), dtype=np.intp)
+    distances = np.empty((query.shape[0], k))
+    failed = np.empty(query.shape[0], dtype=np.uint8)
+    margin = 4.0 * (reference.shape[1] + 10) * _neighbors._UNIT_ROUNDOFF[single_precision]
+    previous = _knn.limit_tile_variant(widest)
+    try:
+        _knn.knn_gemm(query, reference, rows, reference.mean(axis=0, dtype=np.float64),
+                      n_candidates, single_precision, margin,
+                      _neighbors._SLACK[single_precision], indices, distances, failed, 2,
+                      37, 100)
+    finally:
+        _knn.limit_tile_variant(previous)
+    assert not failed.any()
+    expected, expected_dist = reference_knn(query, reference, k, rows)
+    np.testing.assert_array_equal(indices, expected)
+    np.testing.assert_array_equal(distances, expected_dist)
+
+
+def test_ties_resolve_to_lower_index(path):
+    # every row duplicated three times on a coarse grid: massive distance ties
+    rng = np.random.RandomState(3)
+    X = np.repeat(rng.randint(0, 3, size=(200, 20)).astype(np.float64), 3, axis=0)
+    rows = np.arange(X.shape[0])
+    with paths_taken() as paths:
+        got = kneighbors(X, X, 7, query_in_reference=rows)
+    assert_ran(path, paths)
+    np.testing.assert_array_equal(got, reference_knn(X, X, 7, rows)[0])
+
+
+def test_large_offset_is_exact(path):
+    # the GEMM expansion alone mis-ranks such data; certification catches it
+    rng = np.random.RandomState(4)
+    X = 1e6 + 0.01 * rng.normal(size=(1500, 20))
+    rows = np.arange(X.shape[0])
+    with paths_taken() as paths:
+        got = kneighbors(X, X, 5, query_in_reference=rows)
+    assert_ran(path, paths)
+    np.testing.assert_array_equal(got, reference_knn(X, X, 5, rows)[0])
+
+
+def test_huge_magnitudes_fall_back_to_exact(path):
+    rng = np.random.RandomState(5)
+    X = rng.normal(size=(300, 30)) * 1e200
+    rows = np.arange(X.shape[0])
+    np.testing.assert_array_equal(kneighbors(X, X, 4, query_in_reference=rows),
+                                  np.argsort(
+                                      np.where(np.eye(300, dtype=bool), np.inf,
+                                               ((X[:, None] / 1e200 - X[None] / 1e200) ** 2)
+                                               .sum(-1)), axis=1, kind="stable")[:, :4])
+
+
+def test_float32_agrees_with_float64(path):
+    rng = np.random.RandomState(6)
+    X = rng.normal(size=(800, 24))
+    rows = np.arange(X.shape[0])
+    idx64, d64 = kneighbors(X, X, 5, query_in_reference=rows, return_distance=True)
+    idx32, d32 = kneighbors(X.astype(np.float32), X.astype(np.float32), 5,
+                            query_in_reference=rows, return_distance=True)
+    assert (idx32 == idx64).mean() > 0.99
+    np.testing.assert_allclose(d32, d64, rtol=1e-5)
+
+
+@pytest.mark.parametrize("index_dtype", [np.int32, np.int64])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_csr_equals_dense(dtype, index_dtype):
+    X = sparse.random(500, 40, density=0.15, format="csr", random_state=7, dtype=dtype)
+    X.indices = X.indices.astype(index_dtype)
+    X.indptr = X.indptr.astype(index_dtype)
+    rows = np.arange(X.shape[0])
+    with paths_taken() as paths:
+        got = kneighbors(X, X, 6, query_in_reference=rows)
+    assert paths == ["csr"]
+    np.testing.assert_array_equal(got, kneighbors(X.toarray(), X.toarray(), 6,
+                                                  query_in_reference=rows))
+
+
+def test_exact_nearest_neighbors_interface():
+    rng = np.random.RandomState(10)
+    X = rng.normal(size=(50, 3))
+    nn = ExactNearestNeighbors(n_neighbors=4).fit(X)
+    dist, idx = nn.kneighbors(X[:5])
+    assert idx.shape == (5, 4)
+    np.testing.assert_array_equal(idx[:, 0], np.arange(5))  # each row is its own nearest
+    np.testing.assert_allclose(dist[:, 0], 0.0)
+    without_self = nn.kneighbors(n_neighbors=3, return_distance=False)
+    np.testing.assert_array_equal(without_self, reference_knn(X, X, 3, np.arange(50))[0])
+    graph = nn.kneighbors_graph(X[:5])
+    assert graph.shape == (5, 50) and graph.nnz == 20
+    with pytest.raises(ValueError, match="Expected n_neighbors <= n_samples_fit, but "
+                                         "n_neighbors = 51, n_samples_fit = 50, n_samples = 2"):
+        nn.kneighbors(X[:2], n_neighbors=51)
+    assert nn.get_params() == {"n_jobs": None, "n_neighbors": 4}
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_grid_queries_outside_the_grid_and_on_its_edges(dtype, monkeypatch):
+    force_path(monkeypatch, "grid")
+    rng = np.random.RandomState(10)
+    reference = rng.uniform(-1, 1, size=(3000, 2)).astype(dtype)
+    query = np.vstack([rng.uniform(-50, 50, size=(200, 2)),  # mostly far outside
+                       [[-1, -1], [1, 1], [1, -1], [0, 0]],  # corners and centre
+                       reference[:50]]).astype(dtype)
+    with paths_taken() as paths:
+        got = kneighbors(query, reference, 7)
+    assert paths == ["grid"]
+    np.testing.assert_array_equal(got, reference_knn(query, reference, 7)[0])
+
+
+def test_crowded_rows_fall_back_to_the_kdtree():
+    # all rows in one cell but for an outlier: the grid declines, the tree answers
+    rng = np.random.RandomState(11)
+    X = np.vstack([rng.normal(size=(4000, 2)) * 1e-3, [[1e3, 1e3]]])
+    rows = np.arange(300)
+    with paths_taken() as paths:
+        got = kneighbors(X[rows], X, 5, query_in_reference=rows)
+    np.testing.assert_array_equal(got, reference_knn(X[rows], X, 5, rows)[0])
+    assert paths == ["kdtree"]
+
+
+def test_uncrowded_low_dimensional_rows_use_the_grid():
+    rng = np.random.RandomState(12)
+    X = rng.uniform(size=(100000, 2))
+    rows = np.arange(500)
+    with paths_taken() as paths:
+        got = kneighbors(X[rows], X, 5, query_in_reference=rows)
+    assert paths == ["grid"]
+    np.testing.assert_array_equal(got, reference_knn(X[rows], X, 5, rows)[0])
+
+
+def test_duplicated_rows_are_certified_by_the_wide_passes(monkeypatch):
+    # 40 copies of each row: the k-th distance (0) is shared by 39 others, so only
+    # a pass keeping more spares than that can certify; none is left to the
+    # direct search, and the result is the exact (distance, index) order
+    force_path(monkeypatch, "gemm")
+    rng = np.random.RandomState(13)
+    X = np.repeat(rng.normal(size=(60, 12)), 40, axis=0)
+    rows = np.arange(0, X.shape[0], 7)
+    with paths_taken() as paths:
+        got = kneighbors(X[rows], X, 5, query_in_reference=rows)
+    np.testing.assert_array_equal(got, reference_knn(X[rows], X, 5, rows)[0])
+    assert "gemm" in paths and "direct" not in paths
+
+
+@pytest.mark.parametrize("n_features", [2, 5, 20, 64])
+@pytest.mark.parametrize("data", ["tie_free64", "tie_free32", "grid", "duplicates"])
+def test_kneighbors_exact_order_with_outside_queries(data, n_features, global_random_seed):
+    """Queries mixing rows of the reference (excluded by index) and new rows, on the
+    path the front end picks, against the reference (float32: its float64 image)."""
+    rng = np.random.RandomState([global_random_seed, n_features])
+    n_ref, k = 900, 7
+    if data.startswith("tie_free"):
+        reference = rng.normal(size=(n_ref, n_features)).astype(
+            "float32" if data.endswith("32") else "float64")
+    elif data == "grid":
+        reference = integer_grid(rng, n_ref, n_features)
+    else:
+        reference = rng.normal(size=(n_ref // 3, n_features))
+        reference = reference[rng.randint(0, len(reference), size=n_ref)]
+    # queries: 300 rows of the reference itself (excluded by index) and 100 new rows
+    own = rng.choice(n_ref, 300, replace=False)
+    query = np.concatenate([reference[own],
+                            rng.normal(size=(100, n_features)).astype(reference.dtype)])
+    if data == "grid":
+        query[300:] = integer_grid(rng, 100, n_features)
+    query_in_reference = np.concatenate([own, np.full(100, -1)])
+
+    expected, expected_dist = reference_knn(query, reference, k, exclude=query_in_reference)
+    got = kneighbors(query, reference, k, query_in_reference=query_in_reference)
+    assert got.dtype == np.intp and got.shape == (len(query), k)
+    if data != "tie_free32":
+        np.testing.assert_array_equal(got, expected)
+    else:  # float32 input: the same as its float64 image (tie-free data)
+        np.testing.assert_array_equal(
+            got, kneighbors(query.astype(np.float64), reference.astype(np.float64), k,
+                            query_in_reference=query_in_reference))
+    _, distances = kneighbors(
+        query, reference, k, query_in_reference=query_in_reference, return_distance=True)
+    np.testing.assert_allclose(distances, expected_dist, rtol=1e-12, atol=1e-12)
+    for i, j in enumerate(own):
+        assert j not in got[i], "a query row is its own neighbour"
+
+
+def test_kneighbors_sparse_equals_dense(global_random_seed):
+    rng = np.random.RandomState(global_random_seed)
+    reference = rng.normal(size=(400, 12))
+    reference[rng.uniform(size=reference.shape) < 0.4] = 0
+    own = np.arange(0, 400, 3)
+    query = reference[own]
+    dense = kneighbors(query, reference, 5, query_in_reference=own)
+    got = kneighbors(sparse.csr_matrix(query), sparse.csr_matrix(reference), 5,
+                     query_in_reference=own)
+    np.testing.assert_array_equal(got, dense)
+    np.testing.assert_array_equal(dense, reference_knn(query, reference, 5, exclude=own)[0])
+
+
+# --------------------------------------------------------------- column checks
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("shape", [(1, 1), (7, 3), (1001, 2), (5000, 20)])
+@pytest.mark.parametrize("n_threads", [1, 2, 3])
+def test_column_extremes_equal_numpys(dtype, shape, n_threads):
+    from smote_fast._checks import column_extremes
+
+    X = np.random.RandomState(shape[0]).normal(size=shape).astype(dtype) * 1e3
+    low, high = np.empty(shape[1]), np.empty(shape[1])
+    column_extremes(X, low, high, n_threads)
+    np.testing.assert_array_equal(low, X.min(axis=0))
+    np.testing.assert_array_equal(high, X.max(axis=0))
+
+
+# ---------------------------------------------------------------- interpolation
+
+
+def numpy_formula(X, base, neighbor, steps, scale=None):
+    """imbalanced-learn's order: difference in X's dtype, optional in-place scale,
+    float64 product and sum, one cast."""
+    diff = X[neighbor] - X[base]
+    if scale is not None:
+        diff *= scale[:, None]
+    return (X[base] + steps[:, None] * diff).astype(X.dtype)
+
+
+def draws(n_rows, n_new, seed):
+    rng = np.random.RandomState(seed)
+    base = rng.randint(0, n_rows, n_new).astype(np.intp)
+    neighbor = rng.randint(0, n_rows, n_new).astype(np.intp)
+    return base, neighbor, rng.uniform(size=n_new), rng.uniform(0, 0.5, size=n_new)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("scaled", [False, True])
+@pytest.mark.parametrize("n_threads", [1, 2])
+def test_dense_bitwise_equal_to_numpy(dtype, scaled, n_threads):
+    rng = np.random.RandomState(0)
+    X = (rng.normal(size=(300, 7)) * rng.lognormal(size=(1, 7))).astype(dtype)
+    base, neighbor, steps, scale = draws(300, 5000, 1)
+    out = np.full((5010, 7), -1, dtype=dtype)
+    _interpolate.interpolate_dense(X, base, neighbor, steps,
+                                   scale if scaled else np.empty(0), out, 10, n_threads)
+    expected = numpy_formula(X, base, neighbor, steps, scale if scaled else None)
+    np.testing.assert_array_equal(out[10:], expected)
+    assert (out[:10] == -1).all()  # rows before the offset untouched
+
+
+def test_rewritten_formula_would_differ():
+    # guards the test above: (1-u)x + u z is not bit-identical, so the check is sharp
+    rng = np.random.RandomState(2)
+    X = rng.normal(size=(200, 5))
+    base, neighbor, steps, _ = draws(200, 3000, 3)
+    alternative = (1 - steps[:, None]) * X[base] + steps[:, None] * X[neighbor]
+    assert (alternative != numpy_formula(X, base, neighbor, steps)).any()
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("index_dtype", [np.int32, np.int64])
+@pytest.mark.parametrize("scaled", [False, True])
+def test_csr_rows_equal_dense(dtype, index_dtype, scaled):
+    X = sparse.random(100, 30, density=0.3, format="csr", random_state=4, dtype=dtype)
+    base, neighbor, steps, scale = draws(100, 400, 5)
+    scale_arg = scale if scaled else np.empty(0)
+    indices, indptr = X.indices.astype(index_dtype), X.indptr.astype(index_dtype)
+    nnz = np.empty(400, dtype=np.int64)
+    _interpolate.csr_synthetic_rows(X.data, indices, indptr, base, neighbor, steps, scale_arg,
+                                    nnz, np.empty(0, dtype), np.empty(0, index_dtype), True, 1)
+    starts = np.concatenate([[0], np.cumsum(nnz)[:-1]]).astype(np.int64)
+    data = np.empty(nnz.sum(), dtype)
+    cols = np.empty(nnz.sum(), index_dtype)
+    _interpolate.csr_synthetic_rows(X.data, indices, indptr, base, neighbor, steps, scale_arg,
+                                    starts, data, cols, False, 2)
+    out_indptr = np.concatenate([[0], np.cumsum(nnz)])
+    result = sparse.csr_matrix((data, cols, out_indptr), shape=(400, 30))
+    expected = numpy_formula(X.toarray(), base, neighbor, steps, scale if scaled else None)
+    np.testing.assert_array_equal(result.toarray(), expected)
+    assert (data != 0).all()  # zeros are not stored
+    # column indices strictly increasing within each output row
+    assert all((np.diff(cols[a:b]) > 0).all()
+               for a, b in zip(out_indptr[:-1], out_indptr[1:], strict=True))
+
+
+def test_resolve_pairs_maps_flat_draws():
+    neighbors = np.array([[1, 2], [0, 2], [0, 1]], dtype=np.intp)
+    base_rows = np.array([10, 20, 30], dtype=np.intp)
+    flat = np.array([0, 1, 2, 3, 4, 5], dtype=np.int64)
+    base = np.empty(6, np.intp)
+    neighbor = np.empty(6, np.intp)
+    _interpolate.resolve_pairs(flat, neighbors, base_rows, base_rows, base, neighbor)
+    np.testing.assert_array_equal(base, [10, 10, 20, 20, 30, 30])
+    np.testing.assert_array_equal(neighbor, [20, 30, 10, 30, 10, 20])
+
+
+# ---------------------------------------------------------------- legacy draws
+
+
+def numpy_draws(random_state, high, n_ints, n_doubles):
+    return (random_state.randint(low=0, high=high, size=n_ints),
+            random_state.random_sample(n_doubles))
+
+
+@pytest.mark.parametrize("high", [1, 2, 3, 500, 50_000, 2**31 + 5, 2**32 - 1, 2**32,
+                                  2**32 + 1, 2**40])
+@pytest.mark.parametrize("skip", [0, 1, 623, 624, 1000])
+@pytest.mark.parametrize("sizes", [(0, 0), (1, 0), (0, 1), (7, 3), (2000, 1500)])
+def test_values_and_final_state_equal_numpys(high, skip, sizes):
+    ours, numpys = np.random.RandomState(high % 1000), np.random.RandomState(high % 1000)
+    # start from every kind of position within the 624-word block
+    ours.randint(0, 2**32, size=skip, dtype=np.uint32)
+    numpys.randint(0, 2**32, size=skip, dtype=np.uint32)
+    got = random_module().randint_then_random_sample(ours, high, *sizes)
+    expected = numpy_draws(numpys, high, *sizes)
+    for value, reference in zip(got, expected, strict=True):
+        assert value.dtype == reference.dtype
+        np.testing.assert_array_equal(value, reference)
+    state, expected_state = ours.get_state(), numpys.get_state()
+    np.testing.assert_array_equal(state[1], expected_state[1])
+    assert state[2] == expected_state[2]
+
+
+def test_the_kernel_is_used_for_mt19937(monkeypatch):
+    random = random_module()
+    calls = []
+    real = random._legacy_draws.randint_then_random_sample
+    monkeypatch.setattr(random._legacy_draws, "randint_then_random_sample",
+                        lambda *args: calls.append(args) or real(*args))
+    random.randint_then_random_sample(np.random.RandomState(0), 10, 5, 5)
+    assert len(calls) == 1
+
+
+@pytest.mark.parametrize("bit_generator", [np.random.PCG64, np.random.Philox])
+def test_other_bit_generators_use_numpy(bit_generator):
+    ours = np.random.RandomState(bit_generator(3))
+    numpys = np.random.RandomState(bit_generator(3))
+    got = random_module().randint_then_random_sample(ours, 97, 300, 200)
+    expected = numpy_draws(numpys, 97, 300, 200)
+    for value, reference in zip(got, expected, strict=True):
+        np.testing.assert_array_equal(value, reference)
+
+
+def test_global_generator_advances_like_numpys():
+    np.random.seed(11)
+    got = random_module().randint_then_random_sample(np.random.mtrand._rand, 1234, 999, 999)
+    after = np.random.random_sample(3)
+    np.random.seed(11)
+    expected = numpy_draws(np.random.mtrand._rand, 1234, 999, 999)
+    np.testing.assert_array_equal(got[0], expected[0])
+    np.testing.assert_array_equal(got[1], expected[1])
+    np.testing.assert_array_equal(after, np.random.random_sample(3))
+
+
+def test_a_failed_layout_check_falls_back_to_numpy(monkeypatch):
+    random = random_module()
+    monkeypatch.setattr(random, "_legacy_draws_checked", [False])
+    monkeypatch.setattr(random._legacy_draws, "randint_then_random_sample", None)
+    got = random.randint_then_random_sample(np.random.RandomState(5), 10, 4, 4)
+    expected = numpy_draws(np.random.RandomState(5), 10, 4, 4)
+    np.testing.assert_array_equal(got[0], expected[0])
+    np.testing.assert_array_equal(got[1], expected[1])
+
+
+def test_the_layout_check_passes_on_this_numpy():
+    assert random_module()._legacy_draws_verified()
+
+
+@pytest.mark.parametrize("seed", [0, 1, 42, 2**31, 2**32 - 1])
+@pytest.mark.parametrize("high", [1, 7, 500, 2**32])
+def test_seeded_draws_equal_a_fresh_randomstate(seed, high):
+    got = random_module().seeded_randint_then_random_sample(seed, high, 1500, 1300)
+    expected = numpy_draws(np.random.RandomState(seed), high, 1500, 1300)
+    for value, reference in zip(got, expected, strict=True):
+        assert value.dtype == reference.dtype
+        np.testing.assert_array_equal(value, reference)
+
+
+# ------------------------------------------------------------- label encoding
+
+LABEL_SETS = [[0, 1], [0, 1, 2, 3], [0, 2, 5], [3, 7], [255, 0], [256, 1], [-1, 1],
+              [-5, 0, 9], [10**12, 3]]
+
+
+@pytest.mark.parametrize("labels, dtype", [
+    (labels, dtype) for labels in LABEL_SETS
+    for dtype in (np.intp, np.int32, np.uint8, np.int64)
+    if np.iinfo(dtype).min <= min(labels) and max(labels) <= np.iinfo(dtype).max])
+def test_encode_labels_equals_unique(labels, dtype):
+    rng = np.random.RandomState(len(labels))
+    y = rng.choice(np.asarray(labels), size=1000).astype(dtype)
+    y[:len(labels)] = labels  # every label present
+    classes, codes, counts = encode_labels(y)
+    expected_classes, expected_codes, expected_counts = np.unique(
+        y, return_inverse=True, return_counts=True)
+    np.testing.assert_array_equal(classes, expected_classes)
+    assert classes.dtype == y.dtype
+    np.testing.assert_array_equal(codes, expected_codes)
+    np.testing.assert_array_equal(counts, expected_counts)
+
+
+def test_strided_labels_and_rows_of():
+    y = np.repeat(np.array([2, 0, 1, 0], dtype=np.intp), 3)[::2]  # non-contiguous view
+    data = resample_data_class()(np.zeros((y.size, 1)), y, 1)
+    for label in (0, 1, 2):
+        np.testing.assert_array_equal(data.rows_of(label), np.flatnonzero(y == label))
