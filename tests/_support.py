@@ -212,6 +212,8 @@ NEEDS_M = tuple(v.key for v in VARIANTS if "m_neighbors" in v.neighbor_params)
 #: of its own in test_family.py)
 SMOTE_FAMILY_KEYS = tuple(v.key for v in VARIANTS
                           if v.kind == OVER_SAMPLING and v.interpolates and not v.example_params)
+#: samplers with an ``n_jobs`` thread count (RandomOverSampler has no parallel kernel)
+THREADED_KEYS = tuple(v.key for v in VARIANTS if "n_jobs" in v.cls._get_param_names())
 
 
 def takes(key, parameter):
@@ -230,8 +232,14 @@ def k_param(key):
 
 
 def ours(key, **params):
-    """smote_fast's sampler of the variant."""
-    return by_key(key).make(**params)
+    """smote_fast's sampler of the variant, with its example parameters (see the
+    roster); ``random_state`` and ``n_jobs`` are passed only to classes that take
+    them, so that "every sampler" tests can name them."""
+    entry = by_key(key)
+    for name in ("random_state", "n_jobs"):
+        if name in params and not takes(entry, name):
+            del params[name]
+    return entry.make(**{**entry.example_params, **params})
 
 
 def imblearn_class(key):
@@ -241,9 +249,11 @@ def imblearn_class(key):
 
 
 def theirs(key, **params):
-    """imbalanced-learn's sampler of the variant (same fixed parameters)."""
+    """imbalanced-learn's sampler of the variant (same fixed and example parameters)."""
     entry = by_key(key)
-    return imblearn_class(entry)(**{**entry.params, **params})
+    if "random_state" in params and not takes(entry, "random_state"):
+        del params["random_state"]
+    return imblearn_class(entry)(**{**entry.params, **entry.example_params, **params})
 
 
 def variants(*, sklearn=True, keys=VARIANT_KEYS):
