@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 from scipy import sparse
 
-from smote_fast import ExactNearestNeighbors, _knn, _neighbors
-from smote_fast._neighbors import kneighbors
+from smote_fast import ExactNearestNeighbors, _knn, _knn_lowd, _neighbors
+from smote_fast._neighbors import kneighbors, record_paths
 from smote_fast._openmp_helpers import openmp_enabled
 
 
@@ -49,7 +49,9 @@ def test_matches_reference_with_self_exclusion(path, dtype, n_features):
     rng = np.random.RandomState(n_features)
     X = rng.normal(size=(700, n_features)).astype(dtype)
     rows = np.arange(X.shape[0])
-    got, got_dist = kneighbors(X, X, 6, query_in_reference=rows, return_distance=True)
+    with record_paths() as paths:
+        got, got_dist = kneighbors(X, X, 6, query_in_reference=rows, return_distance=True)
+    assert paths == [path]  # the fixture's thresholds force that path
     expected, expected_dist = reference_knn(X, X, 6, rows)
     np.testing.assert_array_equal(got, expected)
     np.testing.assert_allclose(got_dist, expected_dist, rtol=1e-12)
@@ -153,7 +155,9 @@ def test_csr_equals_dense(dtype, index_dtype):
     X.indices = X.indices.astype(index_dtype)
     X.indptr = X.indptr.astype(index_dtype)
     rows = np.arange(X.shape[0])
-    got = kneighbors(X, X, 6, query_in_reference=rows)
+    with record_paths() as paths:
+        got = kneighbors(X, X, 6, query_in_reference=rows)
+    assert paths == ["csr"]
     np.testing.assert_array_equal(got, kneighbors(X.toarray(), X.toarray(), 6,
                                                   query_in_reference=rows))
 
@@ -239,9 +243,11 @@ def test_crowded_rows_fall_back_to_the_kdtree(monkeypatch):
     X = np.vstack([rng.normal(size=(4000, 2)) * 1e-3, [[1e3, 1e3]]])
     rows = np.arange(300)
     searches = count_calls(monkeypatch, _neighbors._knn_lowd, "build_kdtree")
-    got = kneighbors(X[rows], X, 5, query_in_reference=rows)
+    with record_paths() as paths:
+        got = kneighbors(X[rows], X, 5, query_in_reference=rows)
     np.testing.assert_array_equal(got, reference_knn(X[rows], X, 5, rows)[0])
     assert searches == [1]
+    assert paths == ["kdtree"]
 
 
 def test_uncrowded_low_dimensional_rows_use_the_grid(monkeypatch):
@@ -249,8 +255,10 @@ def test_uncrowded_low_dimensional_rows_use_the_grid(monkeypatch):
     X = rng.uniform(size=(100000, 2))
     rows = np.arange(500)
     calls = count_calls(monkeypatch, _neighbors._knn_grid, "knn_grid")
-    got = kneighbors(X[rows], X, 5, query_in_reference=rows)
+    with record_paths() as paths:
+        got = kneighbors(X[rows], X, 5, query_in_reference=rows)
     assert calls == [1]
+    assert paths == ["grid"]
     expected = np.argsort(((X[rows, None] - X[None]) ** 2).sum(-1)
                           + np.where(rows[:, None] == np.arange(len(X)), np.inf, 0),
                           axis=1, kind="stable")[:, :5]
@@ -267,6 +275,61 @@ def test_duplicated_rows_are_certified_by_the_wide_passes(monkeypatch):
     X = np.repeat(rng.normal(size=(60, 12)), 40, axis=0)
     rows = np.arange(0, X.shape[0], 7)
     direct = count_calls(monkeypatch, _neighbors._knn, "knn_direct")
-    got = kneighbors(X[rows], X, 5, query_in_reference=rows)
+    with record_paths() as paths:
+        got = kneighbors(X[rows], X, 5, query_in_reference=rows)
     np.testing.assert_array_equal(got, reference_knn(X[rows], X, 5, rows)[0])
     assert direct == []
+    assert paths == ["gemm"]
+
+
+@pytest.mark.parametrize(("shape", "k", "expected"), [
+    ((50, 20), 5, "direct"),          # few references
+    ((3000, 2), 5, "grid"),           # few features
+    ((3000, 4), 5, "kdtree"),         # beyond the grid's features
+    ((3000, 20), 5, "gemm"),          # moderate dimension
+    ((3000, 20), 2999, "direct"),     # every reference a neighbour
+])
+def test_default_thresholds_choose_the_expected_path(shape, k, expected):
+    X = np.random.RandomState(14).uniform(size=shape)
+    rows = np.arange(shape[0])
+    with record_paths() as outer:
+        with record_paths() as inner:
+            kneighbors(X[:40], X, k, query_in_reference=rows[:40])
+        kneighbors(X[:40], X, k, query_in_reference=rows[:40])
+    assert inner == [expected]
+    assert outer == [expected, expected]
+    # nothing is recorded outside a block
+    assert _neighbors._path_recorders == []
+
+
+def test_failed_scratch_allocation_raises_memory_error():
+    # A traversal stack of 2**58 levels (2**62 bytes per thread): the driver's
+    # allocation fails, and the kernel raises instead of searching.
+    X = np.random.RandomState(15).normal(size=(64, 3))
+    indices = np.zeros((4, 2), dtype=np.intp)
+    distances = np.zeros((4, 2))
+    nodes = np.zeros(1, dtype=np.intp)
+    boxes = np.zeros((1, 3))
+    rows = np.full(4, -1, dtype=np.intp)
+    with pytest.raises(MemoryError):
+        _knn_lowd.knn_kdtree(X[:4], X, np.arange(64), nodes, nodes, boxes, boxes, 2**58,
+                             rows, indices, distances, 2)
+    with pytest.raises(MemoryError):  # the stack's size itself overflows
+        _knn_lowd.knn_kdtree(X[:4], X, np.arange(64), nodes, nodes, boxes, boxes, 2**62,
+                             rows, indices, distances, 2)
+
+
+@pytest.mark.parametrize("single_precision", [True, False])
+def test_failed_gemm_allocation_raises_memory_error(single_precision):
+    # 2**50 references per tile call: the per-thread hit buffers cannot exist
+    X = np.random.RandomState(16).normal(size=(300, 20))
+    rows = np.arange(50)
+    indices = np.zeros((50, 5), dtype=np.intp)
+    distances = np.zeros((50, 5))
+    failed = np.zeros(50, dtype=np.uint8)
+    with pytest.raises(MemoryError):
+        _knn.knn_gemm(X[:50], X, rows, X.mean(axis=0), 9, single_precision, 1e-3, 1e-30,
+                      indices, distances, failed, 2, 16, 2**50)
+    with pytest.raises(ValueError, match="n_candidates"):
+        _knn.knn_gemm(X[:50], X, rows, X.mean(axis=0), 301, single_precision, 1e-3, 1e-30,
+                      indices, distances, failed, 2, 16, 256)
