@@ -461,17 +461,17 @@ def knn_gemm(const data_t[:, ::1] query, const data_t[:, ::1] reference,
         return
     with nogil:
         if single_precision:
-            status = gemm_all_chunks(&query[0, 0], n_query, &reference[0, 0], n_reference,
-                            n_features, &query_in_reference[0], &center[0], shrink,
-                            slack, k, n_candidates, query_chunk, ref_chunk, n_threads,
-                            &out_indices[0, 0], &out_distances[0, 0], &out_failed[0],
-                            <float32_t*>NULL)
+            status = gemm_all_chunks(
+                &query[0, 0], n_query, &reference[0, 0], n_reference, n_features,
+                &query_in_reference[0], &center[0], shrink, slack, k, n_candidates,
+                query_chunk, ref_chunk, n_threads, &out_indices[0, 0], &out_distances[0, 0],
+                &out_failed[0], <float32_t*>NULL)
         else:
-            status = gemm_all_chunks(&query[0, 0], n_query, &reference[0, 0], n_reference,
-                            n_features, &query_in_reference[0], &center[0], shrink,
-                            slack, k, n_candidates, query_chunk, ref_chunk, n_threads,
-                            &out_indices[0, 0], &out_distances[0, 0], &out_failed[0],
-                            <float64_t*>NULL)
+            status = gemm_all_chunks(
+                &query[0, 0], n_query, &reference[0, 0], n_reference, n_features,
+                &query_in_reference[0], &center[0], shrink, slack, k, n_candidates,
+                query_chunk, ref_chunk, n_threads, &out_indices[0, 0], &out_distances[0, 0],
+                &out_failed[0], <float64_t*>NULL)
     if status:
         raise MemoryError()
 
