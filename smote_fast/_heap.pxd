@@ -36,12 +36,13 @@ cdef inline bint pair_after(float64_t key_a, intp_t idx_a,
     return key_a > key_b or (key_a == key_b and idx_a > idx_b)
 
 
-cdef inline bint sorted_accepts(const float64_t* keys, const intp_t* idx, intp_t size,
-                                float64_t key) noexcept nogil:
-    """Whether a pair (key, j) belongs in the sorted array (ascending pairs, empty
-    slots last), for j larger than every index it holds: an equal key then wins
-    only an empty slot."""
-    return key < keys[size - 1] or (key == keys[size - 1] and idx[size - 1] == NO_INDEX)
+cdef inline bint sorted_accepts(float64_t key, float64_t worst_key,
+                                const intp_t* worst_index) noexcept nogil:
+    """Whether a pair (key, j) belongs in a sorted array (ascending pairs, empty
+    slots last) whose last pair is (worst_key, worst_index[0]), for j larger than
+    every index it holds: an equal key then wins only an empty slot. (The caller
+    keeps worst_key in a local; the index is read only on a tie.)"""
+    return key < worst_key or (key == worst_key and worst_index[0] == NO_INDEX)
 
 
 cdef inline void sorted_insert(float64_t* keys, intp_t* idx, intp_t size, float64_t key,

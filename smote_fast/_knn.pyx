@@ -74,7 +74,7 @@ cdef void direct_row(const data_t* query_row, const data_t* reference,
                      intp_t n_reference, intp_t n_features, intp_t self_index,
                      intp_t k, float64_t* keys, intp_t* idx) noexcept nogil:
     cdef intp_t j, j0, n_block
-    cdef float64_t dist
+    cdef float64_t dist, worst = INFINITY
     cdef float64_t block[DISTANCE_BLOCK]
     reset_heap(keys, idx, k)
     if k <= SORTED_INSERT_MAX_K:
@@ -86,11 +86,12 @@ cdef void direct_row(const data_t* query_row, const data_t* reference,
                             block)
             for j in range(j0, j0 + n_block):
                 dist = block[j - j0]
-                if not sorted_accepts(keys, idx, k, dist):
+                if not sorted_accepts(dist, worst, idx + k - 1):
                     continue
                 if j == self_index:
                     continue
                 sorted_insert(keys, idx, k, dist, j)
+                worst = keys[k - 1]
             j0 += n_block
         return
     for j in range(n_reference):
