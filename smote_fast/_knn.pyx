@@ -21,21 +21,21 @@ Results therefore never depend on chunk sizes, thread counts or the path taken.
 * ``knn_csr_direct`` is the exact path for CSR data; merging the sorted column
   indices of two rows reproduces the dense sum bit for bit.
 
-The direct and CSR paths supply a per-query search to ``_queries``' driver; the
-GEMM path keeps its own chunked structure (whole query chunks per thread). A
-kernel whose allocation fails raises MemoryError and writes nothing useful.
+The direct and CSR paths run one ``prange`` iteration per query row (static
+schedule) and need no scratch: each row's heap is its output row. The GEMM path
+keeps its own chunked structure (whole query chunks per thread). A kernel whose
+allocation fails raises MemoryError and writes nothing useful.
 """
 
 from cython.parallel cimport parallel, prange
 from libc.math cimport INFINITY, fabs, nextafter, nextafterf
-from libc.stdint cimport int32_t, int64_t
 from libc.stdlib cimport free
 
 from ._distances cimport exact_sqdist, exact_sqdist_sparse
 from ._heap cimport (NO_INDEX, SORTED_INSERT_MAX_K, heap_replace_root, reset_heap,
                      sort_pairs, sorted_accepts, sorted_insert)
 from ._openmp cimport omp_get_thread_num
-from ._queries cimport malloc_array, search_each_query
+from ._queries cimport malloc_array
 from ._typedefs cimport data_t, float32_t, float64_t, index_t, intp_t
 
 # The precision of the GEMM bounds, chosen per pass (independent of data_t).
@@ -105,29 +105,6 @@ cdef void direct_row(const data_t* query_row, const data_t* reference,
     sort_pairs(keys, idx, k)
 
 
-cdef struct DenseContext:
-    # the inputs of one direct search; data pointers typed by ``single``
-    const void* query
-    const void* reference
-    const intp_t* query_in_reference
-    intp_t n_reference
-    intp_t n_features
-    bint single
-
-
-cdef void direct_search(const void* context, intp_t i, intp_t k, float64_t* keys,
-                        intp_t* idx, char* scratch) noexcept nogil:
-    cdef const DenseContext* c = <const DenseContext*>context
-    if c.single:
-        direct_row(<const float32_t*>c.query + i * c.n_features,
-                   <const float32_t*>c.reference, c.n_reference, c.n_features,
-                   c.query_in_reference[i], k, keys, idx)
-    else:
-        direct_row(<const float64_t*>c.query + i * c.n_features,
-                   <const float64_t*>c.reference, c.n_reference, c.n_features,
-                   c.query_in_reference[i], k, keys, idx)
-
-
 def knn_direct(const data_t[:, ::1] query, const data_t[:, ::1] reference,
                const intp_t[::1] query_in_reference, intp_t[:, ::1] out_indices,
                float64_t[:, ::1] out_distances, int n_threads):
@@ -144,21 +121,15 @@ def knn_direct(const data_t[:, ::1] query, const data_t[:, ::1] reference,
     cdef float64_t magnitude = max(largest_magnitude(&query[0, 0], n_query * n_features),
                                    largest_magnitude(&reference[0, 0],
                                                      n_reference * n_features))
-    cdef DenseContext context
-    cdef int status
+    cdef intp_t i
     if n_query == 0 or k == 0:
         return magnitude
-    context.query = &query[0, 0]
-    context.reference = &reference[0, 0]
-    context.query_in_reference = &query_in_reference[0]
-    context.n_reference = n_reference
-    context.n_features = n_features
-    context.single = data_t is float32_t
     with nogil:
-        status = search_each_query(direct_search, &context, n_query, k,
-                                   &out_indices[0, 0], &out_distances[0, 0], 0, n_threads)
-    if status:
-        raise MemoryError()
+        # no scratch: each row's heap is its output row
+        for i in prange(n_query, schedule='static', num_threads=n_threads):
+            direct_row(&query[i, 0], &reference[0, 0], n_reference, n_features,
+                       query_in_reference[i], k, &out_distances[i, 0],
+                       &out_indices[i, 0])
     return magnitude
 
 
@@ -477,20 +448,6 @@ def knn_gemm(const data_t[:, ::1] query, const data_t[:, ::1] reference,
         raise MemoryError()
 
 
-cdef struct CsrContext:
-    # the inputs of one CSR search; arrays typed by ``single`` and ``wide``
-    const void* query_data
-    const void* query_indices
-    const void* query_indptr
-    const void* ref_data
-    const void* ref_indices
-    const void* ref_indptr
-    const intp_t* query_in_reference
-    intp_t n_reference
-    bint single      # float32 data
-    bint wide        # int64 indices
-
-
 cdef void csr_row(const data_t* query_data, const index_t* query_indices,
                   const index_t* query_indptr, const data_t* ref_data,
                   const index_t* ref_indices, const index_t* ref_indptr,
@@ -513,31 +470,6 @@ cdef void csr_row(const data_t* query_data, const index_t* query_indices,
     sort_pairs(keys, idx, k)
 
 
-cdef void csr_search(const void* context, intp_t i, intp_t k, float64_t* keys,
-                     intp_t* idx, char* scratch) noexcept nogil:
-    cdef const CsrContext* c = <const CsrContext*>context
-    if c.single and c.wide:
-        csr_row(<const float32_t*>c.query_data, <const int64_t*>c.query_indices,
-                <const int64_t*>c.query_indptr, <const float32_t*>c.ref_data,
-                <const int64_t*>c.ref_indices, <const int64_t*>c.ref_indptr,
-                c.n_reference, i, c.query_in_reference[i], k, keys, idx)
-    elif c.single:
-        csr_row(<const float32_t*>c.query_data, <const int32_t*>c.query_indices,
-                <const int32_t*>c.query_indptr, <const float32_t*>c.ref_data,
-                <const int32_t*>c.ref_indices, <const int32_t*>c.ref_indptr,
-                c.n_reference, i, c.query_in_reference[i], k, keys, idx)
-    elif c.wide:
-        csr_row(<const float64_t*>c.query_data, <const int64_t*>c.query_indices,
-                <const int64_t*>c.query_indptr, <const float64_t*>c.ref_data,
-                <const int64_t*>c.ref_indices, <const int64_t*>c.ref_indptr,
-                c.n_reference, i, c.query_in_reference[i], k, keys, idx)
-    else:
-        csr_row(<const float64_t*>c.query_data, <const int32_t*>c.query_indices,
-                <const int32_t*>c.query_indptr, <const float64_t*>c.ref_data,
-                <const int32_t*>c.ref_indices, <const int32_t*>c.ref_indptr,
-                c.n_reference, i, c.query_in_reference[i], k, keys, idx)
-
-
 def knn_csr_direct(const data_t[::1] query_data, const index_t[::1] query_indices,
                    const index_t[::1] query_indptr, const data_t[::1] ref_data,
                    const index_t[::1] ref_indices, const index_t[::1] ref_indptr,
@@ -545,24 +477,18 @@ def knn_csr_direct(const data_t[::1] query_data, const index_t[::1] query_indice
                    float64_t[:, ::1] out_distances, int n_threads):
     """Exact k-NN of CSR rows (canonical: sorted, no duplicates) against CSR rows."""
     cdef intp_t n_query = query_indptr.shape[0] - 1
-    cdef intp_t k = out_indices.shape[1]
-    cdef CsrContext context
-    cdef int status
+    cdef intp_t n_reference = ref_indptr.shape[0] - 1
+    cdef intp_t k = out_indices.shape[1], i
+    # Empty arrays (no stored values at all) have no element to point at.
+    cdef const data_t* q_data = &query_data[0] if query_data.shape[0] else NULL
+    cdef const index_t* q_cols = &query_indices[0] if query_indices.shape[0] else NULL
+    cdef const data_t* r_data = &ref_data[0] if ref_data.shape[0] else NULL
+    cdef const index_t* r_cols = &ref_indices[0] if ref_indices.shape[0] else NULL
     if n_query == 0 or k == 0:
         return
-    # Rows without stored values have empty data arrays: point anywhere valid.
-    context.query_data = &query_data[0] if query_data.shape[0] else NULL
-    context.query_indices = &query_indices[0] if query_indices.shape[0] else NULL
-    context.query_indptr = &query_indptr[0]
-    context.ref_data = &ref_data[0] if ref_data.shape[0] else NULL
-    context.ref_indices = &ref_indices[0] if ref_indices.shape[0] else NULL
-    context.ref_indptr = &ref_indptr[0]
-    context.query_in_reference = &query_in_reference[0]
-    context.n_reference = ref_indptr.shape[0] - 1
-    context.single = data_t is float32_t
-    context.wide = index_t is int64_t
     with nogil:
-        status = search_each_query(csr_search, &context, n_query, k, &out_indices[0, 0],
-                                   &out_distances[0, 0], 0, n_threads)
-    if status:
-        raise MemoryError()
+        # no scratch: each row's heap is its output row
+        for i in prange(n_query, schedule='static', num_threads=n_threads):
+            csr_row(q_data, q_cols, &query_indptr[0], r_data, r_cols, &ref_indptr[0],
+                    n_reference, i, query_in_reference[i], k, &out_distances[i, 0],
+                    &out_indices[i, 0])

@@ -14,8 +14,8 @@ true differences, and a cell is skipped only when its squared gap, shrunk by
 another billionth and an absolute 1e-300, still exceeds the k-th exact
 distance: every row in it is farther than that, never tied. Neighbours are
 otherwise ranked by ``_distances.exact_sqdist`` and the (distance, index) pair,
-as on every path. Queries run through ``_queries``' driver; each thread's ring
-coordinates live in its scratch.
+as on every path. Each thread's ring coordinates live in scratch allocated once
+per call (``_queries``).
 """
 
 import numpy as np
@@ -26,8 +26,8 @@ from libc.stdlib cimport free, malloc
 
 from ._distances cimport offer_permuted_rows
 from ._heap cimport reset_heap, sort_pairs
-from ._queries cimport search_each_query
-from ._typedefs cimport data_t, float32_t, float64_t, intp_t
+from ._queries cimport thread_scratch, thread_slice
+from ._typedefs cimport data_t, float64_t, intp_t
 
 cdef float64_t RELATIVE_SLACK = 1e-9
 cdef float64_t ABSOLUTE_SLACK = 1e-300
@@ -213,30 +213,6 @@ cdef void query_one(const data_t* q, const data_t* X_grid, const intp_t* perm,
     sort_pairs(keys, idx, k)
 
 
-cdef struct GridContext:
-    # the inputs of one grid search; data pointers typed by ``single``
-    const Grid* grid
-    const void* query
-    const void* X_grid
-    const intp_t* perm
-    const intp_t* query_in_reference
-    bint single
-
-
-cdef void grid_search(const void* context, intp_t i, intp_t k, float64_t* keys,
-                      intp_t* idx, char* scratch) noexcept nogil:
-    cdef const GridContext* c = <const GridContext*>context
-    cdef intp_t n_features = c.grid.n_features
-    if c.single:
-        query_one(<const float32_t*>c.query + i * n_features, <const float32_t*>c.X_grid,
-                  c.perm, c.grid, c.query_in_reference[i], k, keys, idx,
-                  <intp_t*>scratch)
-    else:
-        query_one(<const float64_t*>c.query + i * n_features, <const float64_t*>c.X_grid,
-                  c.perm, c.grid, c.query_in_reference[i], k, keys, idx,
-                  <intp_t*>scratch)
-
-
 def knn_grid(const data_t[:, ::1] query, const data_t[:, ::1] X_grid,
              const intp_t[::1] perm, const intp_t[::1] cell_start,
              const intp_t[::1] cells, const float64_t[::1] lo,
@@ -244,10 +220,10 @@ def knn_grid(const data_t[:, ::1] query, const data_t[:, ::1] X_grid,
              intp_t[:, ::1] out_indices, float64_t[:, ::1] out_distances, int n_threads):
     """Exact k-NN of every query row through the grid of ``build_grid``."""
     cdef intp_t n_query = query.shape[0], n_features = query.shape[1]
-    cdef intp_t k = out_indices.shape[1], f
+    cdef intp_t k = out_indices.shape[1], f, i
     cdef Grid grid
-    cdef GridContext context
-    cdef int status
+    cdef size_t slice_bytes
+    cdef char* scratch
     stride = [1] * n_features
     for f in range(n_features - 2, -1, -1):
         stride[f] = stride[f + 1] * cells[f + 1]
@@ -264,16 +240,13 @@ def knn_grid(const data_t[:, ::1] query, const data_t[:, ::1] X_grid,
     grid.width = &width[0]
     grid.slack = &slack[0]
     grid.cell_start = &cell_start[0]
-    context.grid = &grid
-    context.query = &query[0, 0]
-    context.X_grid = &X_grid[0, 0]
-    context.perm = &perm[0]
-    context.query_in_reference = &query_in_reference[0]
-    context.single = data_t is float32_t
-    with nogil:
-        # query_one's scratch: 4 x n_features ring coordinates
-        status = search_each_query(grid_search, &context, n_query, k, &out_indices[0, 0],
-                                   &out_distances[0, 0], 4 * n_features * sizeof(intp_t),
-                                   n_threads)
-    if status:
+    # query_one's scratch: 4 x n_features ring coordinates per thread
+    scratch = thread_scratch(4 * n_features * sizeof(intp_t), n_threads, &slice_bytes)
+    if scratch == NULL:
         raise MemoryError()
+    with nogil:
+        for i in prange(n_query, schedule='static', num_threads=n_threads):
+            query_one(&query[i, 0], &X_grid[0, 0], &perm[0], &grid,
+                      query_in_reference[i], k, &out_distances[i, 0], &out_indices[i, 0],
+                      <intp_t*>thread_slice(scratch, slice_bytes))
+    free(scratch)

@@ -7,18 +7,19 @@ bounding box is strictly larger than the current k-th (distance, index) pair.
 That box distance is computed like ``_knn.exact_sqdist`` over the same feature
 order with every term no larger, and floating-point rounding is monotone, so it
 never exceeds the computed distance of a row inside: pruning is exact, and the
-result is the same (distance, index) order as every other path. Queries run
-through ``_queries``' driver; each thread's traversal stack lives in its scratch.
+result is the same (distance, index) order as every other path. Each thread's
+traversal stack lives in scratch allocated once per call (``_queries``).
 """
 
 from cython.parallel cimport prange
 from libc.math cimport INFINITY
 from libc.stdint cimport SIZE_MAX
+from libc.stdlib cimport free
 
 from ._distances cimport offer_permuted_rows
 from ._heap cimport reset_heap, sort_pairs
-from ._queries cimport search_each_query
-from ._typedefs cimport data_t, float32_t, float64_t, intp_t
+from ._queries cimport thread_scratch, thread_slice
+from ._typedefs cimport data_t, float64_t, intp_t
 
 
 cdef inline void swap_rows(data_t* X, intp_t* perm, intp_t n_features, intp_t a,
@@ -229,39 +230,6 @@ cdef void query_one(const data_t* q, const data_t* X_tree, const intp_t* perm,
     sort_pairs(keys, idx, k)
 
 
-cdef struct TreeContext:
-    # the inputs of one kd-tree search; data pointers typed by ``single``
-    const void* query
-    const void* X_tree
-    const intp_t* perm
-    const intp_t* node_start
-    const intp_t* node_end
-    const float64_t* node_lo
-    const float64_t* node_hi
-    const intp_t* query_in_reference
-    intp_t n_features
-    intp_t n_levels
-    bint single
-
-
-cdef void tree_search(const void* context, intp_t i, intp_t k, float64_t* keys,
-                      intp_t* idx, char* scratch) noexcept nogil:
-    # scratch: the stack's bounds, then its nodes (see knn_kdtree)
-    cdef const TreeContext* c = <const TreeContext*>context
-    cdef float64_t* stack_bounds = <float64_t*>scratch
-    cdef intp_t* stack_nodes = <intp_t*>(stack_bounds + c.n_levels + 2)
-    if c.single:
-        query_one(<const float32_t*>c.query + i * c.n_features, <const float32_t*>c.X_tree,
-                  c.perm, c.node_start, c.node_end, c.node_lo, c.node_hi, c.n_features,
-                  c.n_levels, c.query_in_reference[i], k, keys, idx, stack_nodes,
-                  stack_bounds)
-    else:
-        query_one(<const float64_t*>c.query + i * c.n_features, <const float64_t*>c.X_tree,
-                  c.perm, c.node_start, c.node_end, c.node_lo, c.node_hi, c.n_features,
-                  c.n_levels, c.query_in_reference[i], k, keys, idx, stack_nodes,
-                  stack_bounds)
-
-
 def knn_kdtree(const data_t[:, ::1] query, const data_t[:, ::1] X_tree,
                const intp_t[::1] perm, const intp_t[::1] node_start,
                const intp_t[::1] node_end, const float64_t[:, ::1] node_lo,
@@ -270,28 +238,25 @@ def knn_kdtree(const data_t[:, ::1] query, const data_t[:, ::1] X_tree,
                float64_t[:, ::1] out_distances, int n_threads):
     """Exact k-NN of every query row through the tree (see the module docstring)."""
     cdef intp_t n_query = query.shape[0], n_features = query.shape[1]
-    cdef intp_t k = out_indices.shape[1]
-    cdef size_t entry = sizeof(intp_t) + sizeof(float64_t)
-    cdef TreeContext context
-    cdef int status
+    cdef intp_t k = out_indices.shape[1], i
+    cdef size_t entry = sizeof(intp_t) + sizeof(float64_t), stride
+    cdef char* scratch
+    cdef float64_t* stack_bounds
     if n_query == 0 or k == 0:
         return
     if n_levels < 0 or <size_t>n_levels > SIZE_MAX // entry - 2:
         raise MemoryError()  # a stack no allocation can hold
-    context.query = &query[0, 0]
-    context.X_tree = &X_tree[0, 0]
-    context.perm = &perm[0]
-    context.node_start = &node_start[0]
-    context.node_end = &node_end[0]
-    context.node_lo = &node_lo[0, 0]
-    context.node_hi = &node_hi[0, 0]
-    context.query_in_reference = &query_in_reference[0]
-    context.n_features = n_features
-    context.n_levels = n_levels
-    context.single = data_t is float32_t
-    with nogil:
-        # depth-first with two pushes per level: n_levels + 2 entries suffice
-        status = search_each_query(tree_search, &context, n_query, k, &out_indices[0, 0],
-                                   &out_distances[0, 0], (n_levels + 2) * entry, n_threads)
-    if status:
+    # depth-first with two pushes per level: n_levels + 2 entries per thread,
+    # their bounds, then their nodes
+    scratch = thread_scratch((n_levels + 2) * entry, n_threads, &stride)
+    if scratch == NULL:
         raise MemoryError()
+    with nogil:
+        for i in prange(n_query, schedule='static', num_threads=n_threads):
+            stack_bounds = <float64_t*>thread_slice(scratch, stride)
+            query_one(&query[i, 0], &X_tree[0, 0], &perm[0], &node_start[0],
+                      &node_end[0], &node_lo[0, 0], &node_hi[0, 0], n_features,
+                      n_levels, query_in_reference[i], k, &out_distances[i, 0],
+                      &out_indices[i, 0], <intp_t*>(stack_bounds + n_levels + 2),
+                      stack_bounds)
+    free(scratch)
