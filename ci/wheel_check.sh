@@ -41,16 +41,19 @@ PY
 
 # Stub check, after the import checks above (mypy must not be present for them).
 "$work/venv/bin/python" -m pip --disable-pip-version-check -q install mypy
-mapfile -t compiled < <("$work/venv/bin/python" - <<'PY'
+"$work/venv/bin/python" - > "$work/compiled.txt" <<'PY'
 import pathlib
 
 import smote_fast
 
 for path in sorted(pathlib.Path(smote_fast.__file__).parent.iterdir()):
     if path.suffix in (".so", ".pyd"):
-        print("smote_fast." + path.name.split(".")[0])
+        name = path.name.split(".")[0]
+        # stubtest passes a module without any stub: require one
+        assert path.with_name(name + ".pyi").exists(), f"{name} has no .pyi stub"
+        print("smote_fast." + name)
 PY
-)
+mapfile -t compiled < "$work/compiled.txt"
 (( ${#compiled[@]} >= 8 )) || { echo "wheel check: found only ${compiled[*]}" >&2; exit 1; }
 "$work/venv/bin/python" -m mypy.stubtest --concise "${compiled[@]}"
 echo "wheel check: stubs match ${#compiled[@]} compiled modules"
