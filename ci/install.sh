@@ -16,7 +16,8 @@ fi
 PIP=("$VENV/bin/python" -m pip --disable-pip-version-check -q)
 "${PIP[@]}" install --upgrade pip
 # Build requirements first: the editable install runs without build isolation
-# so that edits to .pyx files rebuild with these same tools.
-"${PIP[@]}" install "meson-python>=0.17" "meson>=1.5" ninja "Cython>=3.1" "numpy>=2.0" "scipy>=1.13"
+# so that edits to .pyx files rebuild with these same tools. (scipy is a runtime
+# dependency only: no kernel cimports it.)
+"${PIP[@]}" install "meson-python>=0.17" "meson>=1.5" ninja "Cython>=3.1" "numpy>=2.0"
 "${PIP[@]}" install --no-build-isolation -e ".[$EXTRAS]"
 "$VENV/bin/python" -c "import smote_fast; smote_fast.show_config()"

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Build a wheel and install it in a fresh environment with numpy and scipy only:
-# smote_fast must import without scikit-learn/pandas and SMOTE must run.
+# smote_fast must import without scikit-learn/pandas and SMOTE must run. Then
+# check the .pyi stubs of every compiled module against the installed wheel
+# (an editable install hides the extension modules from stubtest).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 PYTHON="${PYTHON:-python3}"
@@ -36,3 +38,22 @@ for module in ("sklearn", "imblearn"):
     assert module not in sys.modules, f"running SMOTE imported {module}"
 print("wheel check: smote_fast installs, imports and resamples without scikit-learn")
 PY
+
+# Stub check, after the import checks above (mypy must not be present for them).
+"$work/venv/bin/python" -m pip --disable-pip-version-check -q install mypy
+"$work/venv/bin/python" - > "$work/compiled.txt" <<'PY'
+import pathlib
+
+import smote_fast
+
+for path in sorted(pathlib.Path(smote_fast.__file__).parent.iterdir()):
+    if path.suffix in (".so", ".pyd"):
+        name = path.name.split(".")[0]
+        # stubtest passes a module without any stub: require one
+        assert path.with_name(name + ".pyi").exists(), f"{name} has no .pyi stub"
+        print("smote_fast." + name)
+PY
+mapfile -t compiled < "$work/compiled.txt"
+(( ${#compiled[@]} >= 8 )) || { echo "wheel check: found only ${compiled[*]}" >&2; exit 1; }
+"$work/venv/bin/python" -m mypy.stubtest --concise "${compiled[@]}"
+echo "wheel check: stubs match ${#compiled[@]} compiled modules"

@@ -4,11 +4,11 @@ import numpy as np
 
 from cython.parallel cimport prange
 from libc.math cimport INFINITY, isfinite
-from libc.stdlib cimport free, malloc
+from libc.stdlib cimport free
 from libc.string cimport memset
 
-from ._distances cimport data_t
-from ._typedefs cimport float64_t, intp_t
+from ._queries cimport malloc_array
+from ._typedefs cimport data_t, float64_t, intp_t
 
 
 def count_non_finite(const data_t[:, ::1] values, int n_threads):
@@ -33,8 +33,8 @@ def column_extremes(const data_t[:, ::1] X, float64_t[::1] low, float64_t[::1] h
     cdef intp_t n_rows = X.shape[0], n_features = X.shape[1], i, f, t
     cdef intp_t n_blocks = max(1, min(n_threads, n_rows))
     cdef intp_t block = (n_rows + n_blocks - 1) // n_blocks
-    cdef float64_t* block_low = <float64_t*>malloc(n_blocks * n_features * sizeof(float64_t))
-    cdef float64_t* block_high = <float64_t*>malloc(n_blocks * n_features * sizeof(float64_t))
+    cdef float64_t* block_low = <float64_t*>malloc_array(n_blocks * n_features, sizeof(float64_t))
+    cdef float64_t* block_high = <float64_t*>malloc_array(n_blocks * n_features, sizeof(float64_t))
     cdef float64_t value
     if block_low == NULL or block_high == NULL:
         free(block_low)

@@ -5,39 +5,53 @@ Row ``i`` of the block is ``x + (step_i * (z - x))`` with ``x = data[base_i]`` a
 difference in the data's dtype (optionally scaled, for borderline-2, in float64
 and cast back), then the product and the sum as two separately rounded float64
 operations, and one cast to the data's dtype at the end. Compiled without
-floating-point contraction, this equals numpy bit for bit.
+floating-point contraction, this equals numpy bit for bit. The formula is written
+once (``synthetic_value``, a C inline function for each dtype) and used by both
+writers: the dense one over whole rows, the CSR one over the merge of two rows'
+columns (``_sparse.merge_step``), where a column a row does not store is 0.
 """
 
 from cython.parallel cimport prange
-from libc.stdint cimport int32_t, int64_t
+from libc.stdint cimport int64_t
 from libc.string cimport memcpy
 
-from ._distances cimport data_t
-from ._typedefs cimport float32_t, float64_t, intp_t
-
-ctypedef fused index_t:
-    int32_t
-    int64_t
+from ._sparse cimport merge_step
+from ._typedefs cimport data_t, float32_t, float64_t, index_t, intp_t
 
 
 cdef extern from *:
     """
-    /* One synthetic row, synthetic_value() over every feature; restrict tells
-       the compiler the output row overlaps neither input (it checked at run
-       time, per row, before). */
-    #define SMOTE_FAST_SYNTHETIC_ROW(NAME, T)                                    \
-    static inline void NAME(const T *restrict x, const T *restrict z,            \
-                            double step, double scale, int scaled,               \
-                            T *restrict out, Py_ssize_t n_features) {            \
-        for (Py_ssize_t f = 0; f < n_features; ++f) {                            \
-            T diff = z[f] - x[f];                                                \
-            if (scaled) diff = (T)((double)diff * scale);                        \
-            out[f] = (T)((double)x[f] + step * (double)diff);                    \
-        }                                                                        \
+    /* The numpy-parity formula, once per dtype T: the difference in T (as
+       numpy subtracts two T arrays), the optional borderline-2 scaling in
+       double cast back to T, then product and sum as two separately rounded
+       double operations (separate statements, and the build forbids
+       contraction) and one final cast. Written in C so that the dense row
+       loop below inlines it with restrict pointers (the output row overlaps
+       neither input), which lets the compiler vectorise without per-row alias
+       checks; the CSR writer calls the same function. */
+    #define SMOTE_FAST_SYNTHETIC(T, VALUE, ROW)                                  \
+    static inline T VALUE(T x, T z, double step, double scale, int scaled) {    \
+        T diff = z - x;                                                          \
+        if (scaled) diff = (T)((double)diff * scale);                            \
+        double product = step * (double)diff;                                    \
+        double total = (double)x + product;                                      \
+        return (T)total;                                                         \
+    }                                                                            \
+    static inline void ROW(const T *restrict x, const T *restrict z,             \
+                           double step, double scale, int scaled,                \
+                           T *restrict out, Py_ssize_t n_features) {             \
+        for (Py_ssize_t f = 0; f < n_features; ++f)                              \
+            out[f] = VALUE(x[f], z[f], step, scale, scaled);                     \
     }
-    SMOTE_FAST_SYNTHETIC_ROW(smote_fast_synthetic_row_f32, float)
-    SMOTE_FAST_SYNTHETIC_ROW(smote_fast_synthetic_row_f64, double)
+    SMOTE_FAST_SYNTHETIC(float, smote_fast_synthetic_f32, smote_fast_synthetic_row_f32)
+    SMOTE_FAST_SYNTHETIC(double, smote_fast_synthetic_f64, smote_fast_synthetic_row_f64)
     """
+    float32_t synthetic_f32 "smote_fast_synthetic_f32"(
+        float32_t x, float32_t z, float64_t step, float64_t scale,
+        bint scaled) noexcept nogil
+    float64_t synthetic_f64 "smote_fast_synthetic_f64"(
+        float64_t x, float64_t z, float64_t step, float64_t scale,
+        bint scaled) noexcept nogil
     void synthetic_row_f32 "smote_fast_synthetic_row_f32"(
         const float32_t* x, const float32_t* z, float64_t step, float64_t scale,
         bint scaled, float32_t* out, intp_t n_features) noexcept nogil
@@ -48,13 +62,11 @@ cdef extern from *:
 
 cdef inline data_t synthetic_value(data_t x, data_t z, float64_t step,
                                    float64_t diff_scale, bint scaled) noexcept nogil:
-    cdef data_t diff = z - x
-    cdef float64_t product, total
-    if scaled:
-        diff = <data_t>(<float64_t>diff * diff_scale)
-    product = step * <float64_t>diff
-    total = <float64_t>x + product
-    return <data_t>total
+    """The formula for one value, in the data's dtype."""
+    if data_t is float32_t:
+        return synthetic_f32(x, z, step, diff_scale, scaled)
+    else:
+        return synthetic_f64(x, z, step, diff_scale, scaled)
 
 
 def interpolate_dense(const data_t[:, ::1] data, const intp_t[::1] base,
@@ -111,8 +123,13 @@ def csr_synthetic_rows(const data_t[::1] data, const index_t[::1] indices,
     cdef float64_t scale = 1.0
     cdef data_t x, z, value
     cdef index_t column
+    cdef const data_t* values
+    cdef const index_t* columns
     if n_new == 0:
         return
+    # Empty arrays (no stored values at all) have no element to point at.
+    values = &data[0] if data.shape[0] else NULL
+    columns = &indices[0] if indices.shape[0] else NULL
     with nogil:
         for i in prange(n_new, schedule='static', num_threads=n_threads):
             if scaled:
@@ -122,23 +139,13 @@ def csr_synthetic_rows(const data_t[::1] data, const index_t[::1] indices,
             q = indptr[neighbor[i]]
             q_end = indptr[neighbor[i] + 1]
             written = 0
+            # Assigned here so that Cython makes them thread-private: the merge
+            # writes them only through pointers.
+            x = 0
+            z = 0
             while p < p_end or q < q_end:
-                if q >= q_end or (p < p_end and indices[p] < indices[q]):
-                    column = indices[p]
-                    x = data[p]
-                    z = 0
-                    p = p + 1
-                elif p >= p_end or indices[q] < indices[p]:
-                    column = indices[q]
-                    x = 0
-                    z = data[q]
-                    q = q + 1
-                else:
-                    column = indices[p]
-                    x = data[p]
-                    z = data[q]
-                    p = p + 1
-                    q = q + 1
+                column = merge_step(values, columns, &p, p_end, values, columns, &q, q_end,
+                                    &x, &z)
                 value = synthetic_value(x, z, steps[i], scale, scaled)
                 if value != 0:
                     if not counting:

@@ -20,39 +20,28 @@ Results therefore never depend on chunk sizes, thread counts or the path taken.
   extreme offsets) are flagged for the caller to redo on a stricter path.
 * ``knn_csr_direct`` is the exact path for CSR data; merging the sorted column
   indices of two rows reproduces the dense sum bit for bit.
+
+The direct and CSR paths run one ``prange`` iteration per query row (static
+schedule) and need no scratch: each row's heap is its output row. The GEMM path
+keeps its own chunked structure (whole query chunks per thread). A kernel whose
+allocation fails raises MemoryError and writes nothing useful.
 """
 
 from cython.parallel cimport parallel, prange
 from libc.math cimport INFINITY, fabs, nextafter, nextafterf
-from libc.stdlib cimport free, malloc
-from libc.stdint cimport int32_t, int64_t
+from libc.stdlib cimport free
 
-from ._distances cimport data_t, exact_sqdist
-from ._heap cimport heap_replace_root, sort_pairs
-from ._typedefs cimport float32_t, float64_t, intp_t
+from ._distances cimport exact_sqdist, exact_sqdist_sparse
+from ._heap cimport (NO_INDEX, SORTED_INSERT_MAX_K, heap_replace_root, reset_heap,
+                     sort_pairs, sorted_accepts, sorted_insert)
+from ._openmp cimport omp_get_thread_num
+from ._queries cimport malloc_array
+from ._typedefs cimport data_t, float32_t, float64_t, index_t, intp_t
 
+# The precision of the GEMM bounds, chosen per pass (independent of data_t).
 ctypedef fused gemm_t:
     float32_t
     float64_t
-
-ctypedef fused index_t:
-    int32_t
-    int64_t
-
-# Marks an empty heap slot; larger than any row index, so real rows displace it.
-cdef intp_t NO_INDEX = <intp_t>((<size_t>-1) >> 1)
-
-
-cdef inline void reset_heap(float64_t* keys, intp_t* idx, intp_t size) noexcept nogil:
-    cdef intp_t t
-    for t in range(size):
-        keys[t] = INFINITY
-        idx[t] = NO_INDEX
-
-
-# Up to this many neighbours, a sorted array beats a heap: an insertion shifts
-# a few entries, a sift-down compares pairs at every level.
-cdef intp_t SORTED_INSERT_MAX_K = 16
 
 
 cdef enum:
@@ -84,12 +73,12 @@ cdef inline void block_distances(const data_t* query_row, const data_t* rows,
 cdef void direct_row(const data_t* query_row, const data_t* reference,
                      intp_t n_reference, intp_t n_features, intp_t self_index,
                      intp_t k, float64_t* keys, intp_t* idx) noexcept nogil:
-    cdef intp_t j, t, j0, n_block
+    cdef intp_t j, j0, n_block
     cdef float64_t dist, worst = INFINITY
     cdef float64_t block[DISTANCE_BLOCK]
     reset_heap(keys, idx, k)
     if k <= SORTED_INSERT_MAX_K:
-        # (key, index) pairs ascending; empty slots (inf, NO_INDEX) sort last
+        # References arrive in increasing index: the sorted array's rule.
         j0 = 0
         while j0 < n_reference:
             n_block = min(DISTANCE_BLOCK, n_reference - j0)
@@ -97,19 +86,11 @@ cdef void direct_row(const data_t* query_row, const data_t* reference,
                             block)
             for j in range(j0, j0 + n_block):
                 dist = block[j - j0]
-                # j exceeds every kept index: an equal key wins only an empty slot
-                if not (dist < worst or (dist == worst and idx[k - 1] == NO_INDEX)):
+                if not sorted_accepts(dist, worst, idx + k - 1):
                     continue
                 if j == self_index:
                     continue
-                t = k - 1
-                while t > 0 and (keys[t - 1] > dist
-                                 or (keys[t - 1] == dist and idx[t - 1] == NO_INDEX)):
-                    keys[t] = keys[t - 1]
-                    idx[t] = idx[t - 1]
-                    t -= 1
-                keys[t] = dist
-                idx[t] = j
+                sorted_insert(keys, idx, k, dist, j)
                 worst = keys[k - 1]
             j0 += n_block
         return
@@ -136,13 +117,15 @@ def knn_direct(const data_t[:, ::1] query, const data_t[:, ::1] reference,
     without a pass of its own.
     """
     cdef intp_t n_query = query.shape[0], n_reference = reference.shape[0]
-    cdef intp_t n_features = query.shape[1], k = out_indices.shape[1], i
+    cdef intp_t n_features = query.shape[1], k = out_indices.shape[1]
     cdef float64_t magnitude = max(largest_magnitude(&query[0, 0], n_query * n_features),
                                    largest_magnitude(&reference[0, 0],
                                                      n_reference * n_features))
+    cdef intp_t i
     if n_query == 0 or k == 0:
         return magnitude
     with nogil:
+        # no scratch: each row's heap is its output row
         for i in prange(n_query, schedule='static', num_threads=n_threads):
             direct_row(&query[i, 0], &reference[0, 0], n_reference, n_features,
                        query_in_reference[i], k, &out_distances[i, 0],
@@ -284,7 +267,7 @@ cdef void certify_row(const data_t* query_row, const data_t* reference,
         out_distances[t] = keys[t]
 
 
-cdef void gemm_all_chunks(
+cdef int gemm_all_chunks(
     const data_t* query, intp_t n_query, const data_t* reference, intp_t n_reference,
     intp_t n_features, const intp_t* query_in_reference, const float64_t* center,
     float64_t shrink, float64_t slack, intp_t k, intp_t n_candidates,
@@ -292,6 +275,8 @@ cdef void gemm_all_chunks(
     intp_t* out_indices, float64_t* out_distances, unsigned char* out_failed,
     gemm_t* precision_tag,
 ) noexcept nogil:
+    """Every chunk of queries against every reference panel; 0, or -1 when an
+    allocation failed (nothing certified: the caller raises)."""
     cdef intp_t width = PANEL_BYTES // sizeof(gemm_t)
     cdef intp_t panel_size = (n_features + 1) * width
     cdef intp_t tile_rows
@@ -314,17 +299,33 @@ cdef void gemm_all_chunks(
     cdef intp_t q0, n_q, r0, n_r, p0, n_p, n_p_cap, n_panels, n_chunks
     cdef intp_t chunk, c0, c_rows, t0, t, i, n_hits
     cdef intp_t padded = min(query_super, n_query) + tile_rows
-    cdef gemm_t* query_rows = <gemm_t*>malloc(padded * n_features * sizeof(gemm_t))
-    cdef gemm_t* query_norms = <gemm_t*>malloc(padded * sizeof(gemm_t))
-    cdef gemm_t* panels = <gemm_t*>malloc(super_panels * panel_size * sizeof(gemm_t))
-    cdef float64_t* keys = <float64_t*>malloc(min(query_super, n_query) * n_candidates
-                                              * sizeof(float64_t))
-    cdef intp_t* idx = <intp_t*>malloc(min(query_super, n_query) * n_candidates
-                                       * sizeof(intp_t))
+    cdef intp_t n_heaps = min(query_super, n_query)
+    # Per-thread tile buffers: thresholds, then hits (rows, references, bounds),
+    # one slice per thread of the parallel region, allocated once per call.
+    cdef intp_t max_hits = MAX_TILE_ROWS * block_panels * width
+    cdef size_t thread_bytes = ((MAX_TILE_ROWS + max_hits) * sizeof(gemm_t)
+                                + 2 * max_hits * sizeof(intp_t))
+    cdef int n_slots = max(n_threads, 1)
+    cdef gemm_t* query_rows = <gemm_t*>malloc_array(padded * n_features, sizeof(gemm_t))
+    cdef gemm_t* query_norms = <gemm_t*>malloc_array(padded, sizeof(gemm_t))
+    cdef gemm_t* panels = <gemm_t*>malloc_array(super_panels * panel_size, sizeof(gemm_t))
+    cdef float64_t* keys = <float64_t*>malloc_array(n_heaps * n_candidates, sizeof(float64_t))
+    cdef intp_t* idx = <intp_t*>malloc_array(n_heaps * n_candidates, sizeof(intp_t))
+    cdef char* thread_buffers = <char*>malloc_array(n_slots, thread_bytes)
+    cdef char* mine
     cdef gemm_t* threshold
     cdef intp_t* hit_row
     cdef intp_t* hit_ref
     cdef gemm_t* hit_bound
+    if (query_rows == NULL or query_norms == NULL or panels == NULL or keys == NULL
+            or idx == NULL or thread_buffers == NULL):
+        free(query_rows)
+        free(query_norms)
+        free(panels)
+        free(keys)
+        free(idx)
+        free(thread_buffers)
+        return -1
 
     q0 = 0
     while q0 < n_query:
@@ -348,13 +349,11 @@ cdef void gemm_all_chunks(
                                      min(width, n_r - i * width), n_features, center,
                                      shrink, panels + i * panel_size)
             with parallel(num_threads=n_threads):
-                threshold = <gemm_t*>malloc(MAX_TILE_ROWS * sizeof(gemm_t))
-                hit_row = <intp_t*>malloc(MAX_TILE_ROWS * block_panels * width
-                                          * sizeof(intp_t))
-                hit_ref = <intp_t*>malloc(MAX_TILE_ROWS * block_panels * width
-                                          * sizeof(intp_t))
-                hit_bound = <gemm_t*>malloc(MAX_TILE_ROWS * block_panels * width
-                                            * sizeof(gemm_t))
+                mine = thread_buffers + <size_t>omp_get_thread_num() * thread_bytes
+                hit_row = <intp_t*>mine
+                hit_ref = hit_row + max_hits
+                threshold = <gemm_t*>(hit_ref + max_hits)
+                hit_bound = threshold + MAX_TILE_ROWS
                 # Each thread owns whole query chunks: every heap sees the
                 # references in the same increasing order, whatever the split.
                 for chunk in prange(n_chunks, schedule='static', chunksize=1):
@@ -394,10 +393,6 @@ cdef void gemm_all_chunks(
                             t0 = t0 + tile_rows
                         p0 = p0 + n_p
                         n_p_cap = min(2 * n_p_cap, block_panels)
-                free(threshold)
-                free(hit_row)
-                free(hit_ref)
-                free(hit_bound)
             r0 += n_r
         for i in prange(n_q, schedule='static', num_threads=n_threads):
             certify_row(query + (q0 + i) * n_features, reference, n_reference, n_features,
@@ -411,6 +406,8 @@ cdef void gemm_all_chunks(
     free(panels)
     free(keys)
     free(idx)
+    free(thread_buffers)
+    return 0
 
 
 def knn_gemm(const data_t[:, ::1] query, const data_t[:, ::1] reference,
@@ -429,44 +426,48 @@ def knn_gemm(const data_t[:, ::1] query, const data_t[:, ::1] reference,
     cdef intp_t n_query = query.shape[0], n_reference = reference.shape[0]
     cdef intp_t n_features = query.shape[1], k = out_indices.shape[1]
     cdef float64_t shrink = 1.0 - margin
+    cdef int status
+    if not k <= n_candidates <= n_reference:
+        raise ValueError("need k <= n_candidates <= number of references")
     if n_query == 0 or k == 0:
         return
     with nogil:
         if single_precision:
-            gemm_all_chunks(&query[0, 0], n_query, &reference[0, 0], n_reference,
-                            n_features, &query_in_reference[0], &center[0], shrink,
-                            slack, k, n_candidates, query_chunk, ref_chunk, n_threads,
-                            &out_indices[0, 0], &out_distances[0, 0], &out_failed[0],
-                            <float32_t*>NULL)
+            status = gemm_all_chunks(
+                &query[0, 0], n_query, &reference[0, 0], n_reference, n_features,
+                &query_in_reference[0], &center[0], shrink, slack, k, n_candidates,
+                query_chunk, ref_chunk, n_threads, &out_indices[0, 0], &out_distances[0, 0],
+                &out_failed[0], <float32_t*>NULL)
         else:
-            gemm_all_chunks(&query[0, 0], n_query, &reference[0, 0], n_reference,
-                            n_features, &query_in_reference[0], &center[0], shrink,
-                            slack, k, n_candidates, query_chunk, ref_chunk, n_threads,
-                            &out_indices[0, 0], &out_distances[0, 0], &out_failed[0],
-                            <float64_t*>NULL)
+            status = gemm_all_chunks(
+                &query[0, 0], n_query, &reference[0, 0], n_reference, n_features,
+                &query_in_reference[0], &center[0], shrink, slack, k, n_candidates,
+                query_chunk, ref_chunk, n_threads, &out_indices[0, 0], &out_distances[0, 0],
+                &out_failed[0], <float64_t*>NULL)
+    if status:
+        raise MemoryError()
 
 
-cdef inline float64_t exact_sqdist_sparse(
-    const data_t* a_data, const index_t* a_cols, intp_t a_len,
-    const data_t* b_data, const index_t* b_cols, intp_t b_len,
-) noexcept nogil:
-    """The dense ``exact_sqdist`` on two rows with sorted column indices: columns
-    where both rows are zero add exactly 0.0, so skipping them changes nothing."""
-    cdef intp_t p = 0, q = 0
-    cdef float64_t acc = 0.0, diff
-    while p < a_len or q < b_len:
-        if q >= b_len or (p < a_len and a_cols[p] < b_cols[q]):
-            diff = <float64_t>a_data[p]
-            p += 1
-        elif p >= a_len or b_cols[q] < a_cols[p]:
-            diff = -<float64_t>b_data[q]
-            q += 1
-        else:
-            diff = <float64_t>a_data[p] - <float64_t>b_data[q]
-            p += 1
-            q += 1
-        acc = acc + diff * diff
-    return acc
+cdef void csr_row(const data_t* query_data, const index_t* query_indices,
+                  const index_t* query_indptr, const data_t* ref_data,
+                  const index_t* ref_indices, const index_t* ref_indptr,
+                  intp_t n_reference, intp_t i, intp_t self_index, intp_t k,
+                  float64_t* keys, intp_t* idx) noexcept nogil:
+    cdef intp_t j
+    cdef float64_t dist
+    reset_heap(keys, idx, k)
+    for j in range(n_reference):
+        if j == self_index:
+            continue
+        dist = exact_sqdist_sparse(
+            query_data + query_indptr[i], query_indices + query_indptr[i],
+            query_indptr[i + 1] - query_indptr[i],
+            ref_data + ref_indptr[j], ref_indices + ref_indptr[j],
+            ref_indptr[j + 1] - ref_indptr[j])
+        # increasing index: see direct_row
+        if dist < keys[0] or (dist == keys[0] and j < idx[0]):
+            heap_replace_root(keys, idx, k, dist, j)
+    sort_pairs(keys, idx, k)
 
 
 def knn_csr_direct(const data_t[::1] query_data, const index_t[::1] query_indices,
@@ -477,26 +478,17 @@ def knn_csr_direct(const data_t[::1] query_data, const index_t[::1] query_indice
     """Exact k-NN of CSR rows (canonical: sorted, no duplicates) against CSR rows."""
     cdef intp_t n_query = query_indptr.shape[0] - 1
     cdef intp_t n_reference = ref_indptr.shape[0] - 1
-    cdef intp_t k = out_indices.shape[1], i, j, self_index
-    cdef float64_t dist
-    cdef float64_t* keys
-    cdef intp_t* idx
+    cdef intp_t k = out_indices.shape[1], i
+    # Empty arrays (no stored values at all) have no element to point at.
+    cdef const data_t* q_data = &query_data[0] if query_data.shape[0] else NULL
+    cdef const index_t* q_cols = &query_indices[0] if query_indices.shape[0] else NULL
+    cdef const data_t* r_data = &ref_data[0] if ref_data.shape[0] else NULL
+    cdef const index_t* r_cols = &ref_indices[0] if ref_indices.shape[0] else NULL
     if n_query == 0 or k == 0:
         return
     with nogil:
+        # no scratch: each row's heap is its output row
         for i in prange(n_query, schedule='static', num_threads=n_threads):
-            keys = &out_distances[i, 0]
-            idx = &out_indices[i, 0]
-            self_index = query_in_reference[i]
-            reset_heap(keys, idx, k)
-            for j in range(n_reference):
-                if j == self_index:
-                    continue
-                dist = exact_sqdist_sparse(
-                    &query_data[0] + query_indptr[i], &query_indices[0] + query_indptr[i],
-                    query_indptr[i + 1] - query_indptr[i],
-                    &ref_data[0] + ref_indptr[j], &ref_indices[0] + ref_indptr[j],
-                    ref_indptr[j + 1] - ref_indptr[j])
-                if dist < keys[0] or (dist == keys[0] and j < idx[0]):
-                    heap_replace_root(keys, idx, k, dist, j)
-            sort_pairs(keys, idx, k)
+            csr_row(q_data, q_cols, &query_indptr[0], r_data, r_cols, &ref_indptr[0],
+                    n_reference, i, query_in_reference[i], k, &out_distances[i, 0],
+                    &out_indices[i, 0])

@@ -14,7 +14,8 @@ true differences, and a cell is skipped only when its squared gap, shrunk by
 another billionth and an absolute 1e-300, still exceeds the k-th exact
 distance: every row in it is farther than that, never tied. Neighbours are
 otherwise ranked by ``_distances.exact_sqdist`` and the (distance, index) pair,
-as on every path.
+as on every path. Each thread's ring coordinates live in scratch allocated once
+per call (``_queries``).
 """
 
 import numpy as np
@@ -23,11 +24,11 @@ from cython.parallel cimport prange
 from libc.math cimport INFINITY, fabs
 from libc.stdlib cimport free, malloc
 
-from ._distances cimport data_t, offer_permuted_rows
-from ._heap cimport sort_pairs
-from ._typedefs cimport float64_t, intp_t
+from ._distances cimport offer_permuted_rows
+from ._heap cimport reset_heap, sort_pairs
+from ._queries cimport thread_scratch, thread_slice
+from ._typedefs cimport data_t, float64_t, intp_t
 
-cdef intp_t NO_INDEX = <intp_t>((<size_t>-1) >> 1)
 cdef float64_t RELATIVE_SLACK = 1e-9
 cdef float64_t ABSOLUTE_SLACK = 1e-300
 
@@ -183,13 +184,11 @@ cdef void query_one(const data_t* q, const data_t* X_grid, const intp_t* perm,
     """Rings of cells around the query's own until every cell left is farther
     than the k-th neighbour (see the module docstring). ``scratch`` holds 4 x
     n_features integers."""
-    cdef intp_t n_features = grid.n_features, f, t, radius = 0
+    cdef intp_t n_features = grid.n_features, f, radius = 0
     cdef intp_t* home = scratch
     cdef float64_t ring_gap
     cdef bint more
-    for t in range(k):
-        keys[t] = INFINITY
-        idx[t] = NO_INDEX
+    reset_heap(keys, idx, k)
     for f in range(n_features):
         home[f] = coordinate(<float64_t>q[f], grid.lo[f], grid.width[f], grid.cells[f])
     while True:
@@ -221,9 +220,10 @@ def knn_grid(const data_t[:, ::1] query, const data_t[:, ::1] X_grid,
              intp_t[:, ::1] out_indices, float64_t[:, ::1] out_distances, int n_threads):
     """Exact k-NN of every query row through the grid of ``build_grid``."""
     cdef intp_t n_query = query.shape[0], n_features = query.shape[1]
-    cdef intp_t k = out_indices.shape[1], i, f
-    cdef intp_t* scratch
+    cdef intp_t k = out_indices.shape[1], f, i
     cdef Grid grid
+    cdef size_t slice_bytes
+    cdef char* scratch
     stride = [1] * n_features
     for f in range(n_features - 2, -1, -1):
         stride[f] = stride[f + 1] * cells[f + 1]
@@ -240,10 +240,13 @@ def knn_grid(const data_t[:, ::1] query, const data_t[:, ::1] X_grid,
     grid.width = &width[0]
     grid.slack = &slack[0]
     grid.cell_start = &cell_start[0]
+    # query_one's scratch: 4 x n_features ring coordinates per thread
+    scratch = thread_scratch(4 * n_features * sizeof(intp_t), n_threads, &slice_bytes)
+    if scratch == NULL:
+        raise MemoryError()
     with nogil:
         for i in prange(n_query, schedule='static', num_threads=n_threads):
-            scratch = <intp_t*>malloc(4 * n_features * sizeof(intp_t))
             query_one(&query[i, 0], &X_grid[0, 0], &perm[0], &grid,
                       query_in_reference[i], k, &out_distances[i, 0], &out_indices[i, 0],
-                      scratch)
-            free(scratch)
+                      <intp_t*>thread_slice(scratch, slice_bytes))
+    free(scratch)

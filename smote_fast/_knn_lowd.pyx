@@ -7,18 +7,19 @@ bounding box is strictly larger than the current k-th (distance, index) pair.
 That box distance is computed like ``_knn.exact_sqdist`` over the same feature
 order with every term no larger, and floating-point rounding is monotone, so it
 never exceeds the computed distance of a row inside: pruning is exact, and the
-result is the same (distance, index) order as every other path.
+result is the same (distance, index) order as every other path. Each thread's
+traversal stack lives in scratch allocated once per call (``_queries``).
 """
 
 from cython.parallel cimport prange
 from libc.math cimport INFINITY
-from libc.stdlib cimport free, malloc
+from libc.stdint cimport SIZE_MAX
+from libc.stdlib cimport free
 
-from ._distances cimport data_t, offer_permuted_rows
-from ._heap cimport sort_pairs
-from ._typedefs cimport float64_t, intp_t
-
-cdef intp_t NO_INDEX = <intp_t>((<size_t>-1) >> 1)
+from ._distances cimport offer_permuted_rows
+from ._heap cimport reset_heap, sort_pairs
+from ._queries cimport thread_scratch, thread_slice
+from ._typedefs cimport data_t, float64_t, intp_t
 
 
 cdef inline void swap_rows(data_t* X, intp_t* perm, intp_t n_features, intp_t a,
@@ -189,12 +190,10 @@ cdef void query_one(const data_t* q, const data_t* X_tree, const intp_t* perm,
                     intp_t n_features, intp_t n_levels, intp_t self_index,
                     intp_t k, float64_t* keys, intp_t* idx,
                     intp_t* stack_nodes, float64_t* stack_bounds) noexcept nogil:
-    cdef intp_t top = 0, node, left, right, near, far, t
+    cdef intp_t top = 0, node, left, right, near, far
     cdef intp_t first_leaf = (1 << n_levels) - 1
     cdef float64_t bound, left_bound, right_bound
-    for t in range(k):
-        keys[t] = INFINITY
-        idx[t] = NO_INDEX
+    reset_heap(keys, idx, k)
     stack_nodes[0] = 0
     stack_bounds[0] = box_sqdist(q, node_lo, node_hi, n_features)
     top = 1
@@ -240,18 +239,24 @@ def knn_kdtree(const data_t[:, ::1] query, const data_t[:, ::1] X_tree,
     """Exact k-NN of every query row through the tree (see the module docstring)."""
     cdef intp_t n_query = query.shape[0], n_features = query.shape[1]
     cdef intp_t k = out_indices.shape[1], i
-    cdef intp_t* stack_nodes
+    cdef size_t entry = sizeof(intp_t) + sizeof(float64_t), stride
+    cdef char* scratch
     cdef float64_t* stack_bounds
     if n_query == 0 or k == 0:
         return
+    if n_levels < 0 or <size_t>n_levels > SIZE_MAX // entry - 2:
+        raise MemoryError()  # a stack no allocation can hold
+    # depth-first with two pushes per level: n_levels + 2 entries per thread,
+    # their bounds, then their nodes
+    scratch = thread_scratch((n_levels + 2) * entry, n_threads, &stride)
+    if scratch == NULL:
+        raise MemoryError()
     with nogil:
         for i in prange(n_query, schedule='static', num_threads=n_threads):
-            # depth-first with two pushes per level: n_levels + 2 entries suffice
-            stack_nodes = <intp_t*>malloc((n_levels + 2) * sizeof(intp_t))
-            stack_bounds = <float64_t*>malloc((n_levels + 2) * sizeof(float64_t))
+            stack_bounds = <float64_t*>thread_slice(scratch, stride)
             query_one(&query[i, 0], &X_tree[0, 0], &perm[0], &node_start[0],
                       &node_end[0], &node_lo[0, 0], &node_hi[0, 0], n_features,
                       n_levels, query_in_reference[i], k, &out_distances[i, 0],
-                      &out_indices[i, 0], stack_nodes, stack_bounds)
-            free(stack_nodes)
-            free(stack_bounds)
+                      &out_indices[i, 0], <intp_t*>(stack_bounds + n_levels + 2),
+                      stack_bounds)
+    free(scratch)

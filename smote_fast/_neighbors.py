@@ -15,6 +15,11 @@ row excluded by index. Paths differ only in speed:
   and, failing that, directly.
 """
 
+import contextlib
+import threading
+from collections.abc import Callable
+from typing import NamedTuple
+
 import numpy as np
 from scipy import sparse
 
@@ -72,6 +77,155 @@ _SLACK = {True: 1e-30, False: 1e-290}
 _SAFE_MAGNITUDE = {True: 1e17, False: 1e150}
 
 
+class _Problem:
+    """One search: its inputs, output arrays and what the numeric pre-pass found
+    (column extremes, the power-of-two distance scale)."""
+
+    def __init__(self, query, reference, n_neighbors, query_in_reference, n_threads,
+                 chunk_size):
+        self.query, self.reference = query, reference
+        self.sparse = type(query) is not np.ndarray and sparse.issparse(query)
+        self.n_query, self.n_reference = query.shape[0], reference.shape[0]
+        self.n_features = query.shape[1]
+        self.k = n_neighbors
+        self.query_in_reference = query_in_reference
+        self.n_threads = n_threads
+        self.chunk_size = chunk_size
+        self.indices = np.empty((self.n_query, n_neighbors), dtype=np.intp)
+        self.distances = np.empty((self.n_query, n_neighbors), dtype=np.float64)
+        self.low = self.high = None
+        self.distance_scale = 1.0
+        self.extremes_known = False
+
+    def prepare(self, needs_extremes):
+        """The numeric pre-pass: column extremes (one pass for the minimum and
+        maximum of each distinct array) when the path needs them or float64
+        squares might leave float64's range, then the power-of-two rescale they
+        call for. Runs at most once."""
+        if self.extremes_known or not (needs_extremes or self.query.dtype == np.float64):
+            return
+        self.extremes_known = True
+        self.low, self.high = _extremes(self.query, self.reference, self.n_threads)
+        (self.query, self.reference, self.distance_scale, self.low,
+         self.high) = _power_of_two_rescaled(self.query, self.reference, self.low, self.high)
+
+    def search_args(self):
+        return (self.query, self.reference, self.query_in_reference, self.indices,
+                self.distances, self.n_threads)
+
+
+def _csr_usable(problem):
+    return problem.sparse
+
+
+def _direct_usable(problem):
+    return not problem.sparse and (
+        problem.n_features <= DIRECT_MAX_FEATURES
+        or problem.n_reference <= DIRECT_MAX_REFERENCES
+        or problem.k >= problem.n_reference - 1
+        or problem.n_query * problem.n_reference <= DIRECT_MAX_PAIRS)
+
+
+def _tree_usable(problem):
+    return not problem.sparse and (
+        problem.n_features <= TREE_MAX_FEATURES
+        or (problem.n_features <= TREE_MAX_FEATURES_LARGE
+            and problem.n_reference >= TREE_LARGE_REFERENCES))
+
+
+def _grid_usable(problem):
+    return _tree_usable(problem) and problem.n_features <= GRID_MAX_FEATURES
+
+
+def _gemm_usable(problem):
+    return not problem.sparse
+
+
+def _csr_search(problem):
+    q, r = problem.query, problem.reference
+    _knn.knn_csr_direct(q.data, q.indices, q.indptr, r.data, r.indices, r.indptr,
+                        problem.query_in_reference, problem.indices, problem.distances,
+                        problem.n_threads)
+    return True
+
+
+def _direct_search(problem):
+    # The kernel reports the inputs' largest magnitude, so the float64 range
+    # check costs no pass of its own; in the rare unsafe case, redo rescaled.
+    magnitude = _knn.knn_direct(*problem.search_args())
+    if problem.query.dtype == np.float64 and not _safe_magnitude(magnitude):
+        problem.prepare(needs_extremes=False)
+        _knn.knn_direct(*problem.search_args())
+    return True
+
+
+def _grid_path_search(problem):
+    return _grid_search(*problem.search_args(), problem.low, problem.high)
+
+
+def _kdtree_path_search(problem):
+    _kdtree_search(*problem.search_args())
+    return True
+
+
+def _gemm_search(problem):
+    _gemm_with_fallbacks(*problem.search_args(), problem.chunk_size or QUERY_CHUNK,
+                         problem.low, problem.high)
+    return True
+
+
+# What a path's numeric pre-pass computes before its search: column extremes
+# always (the path needs them), only for float64 data (the range check), or
+# nothing (the kernel measures the magnitude itself and asks for the pre-pass
+# only when float64 squares might leave float64's range).
+_EXTREMES, _RANGE_CHECK, _IN_KERNEL = "extremes", "range check", "in kernel"
+
+
+class _Path(NamedTuple):
+    name: str
+    usable: Callable  # problem -> bool, from shapes and thresholds only
+    search: Callable  # problem -> bool: False declines (nothing written), next path
+    prepass: str
+
+
+# The first usable path answers; a search that declines passes to the next
+# usable one (the grid, when the rows crowd into few cells, to the kd-tree).
+_PATHS = (
+    _Path("csr", _csr_usable, _csr_search, _RANGE_CHECK),
+    _Path("direct", _direct_usable, _direct_search, _IN_KERNEL),
+    _Path("grid", _grid_usable, _grid_path_search, _EXTREMES),
+    _Path("kdtree", _tree_usable, _kdtree_path_search, _EXTREMES),
+    _Path("gemm", _gemm_usable, _gemm_search, _EXTREMES),
+)
+
+# Lists receiving the name of every path that answers (see record_paths).
+_path_recorders = []
+_path_recorders_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def record_paths():
+    """Within the block, append the name of the path that answers each search
+    ("csr", "direct", "grid", "kdtree", "gemm") to the yielded list, and "direct"
+    again when the gemm path leaves rows to direct differences. For tests; costs
+    nothing when no block is active."""
+    names = []
+    with _path_recorders_lock:
+        _path_recorders.append(names)
+    try:
+        yield names
+    finally:
+        with _path_recorders_lock:  # by identity: nested lists may be equal
+            _path_recorders[:] = [other for other in _path_recorders if other is not names]
+
+
+def _record(name):
+    if _path_recorders:
+        with _path_recorders_lock:
+            for names in _path_recorders:
+                names.append(name)
+
+
 def kneighbors(query, reference, n_neighbors, *, query_in_reference=None, n_jobs=None,
                chunk_size=None, return_distance=False):
     """Exact k nearest neighbours of ``query`` rows among ``reference`` rows.
@@ -104,51 +258,21 @@ def kneighbors(query, reference, n_neighbors, *, query_in_reference=None, n_jobs
         query_in_reference = np.full(n_query, -1, dtype=np.intp)
     else:
         query_in_reference = np.ascontiguousarray(query_in_reference, dtype=np.intp)
-    indices = np.empty((n_query, n_neighbors), dtype=np.intp)
-    distances = np.empty((n_query, n_neighbors), dtype=np.float64)
-    if type(query) is not np.ndarray and sparse.issparse(query):
-        path = "csr"
-    elif (query.shape[1] <= DIRECT_MAX_FEATURES or n_reference <= DIRECT_MAX_REFERENCES
-          or n_neighbors >= n_reference - 1 or n_query * n_reference <= DIRECT_MAX_PAIRS):
-        path = "direct"
-    elif query.shape[1] <= TREE_MAX_FEATURES or (
-            query.shape[1] <= TREE_MAX_FEATURES_LARGE and n_reference >= TREE_LARGE_REFERENCES):
-        path = "tree"
-    else:
-        path = "gemm"
-    if path == "direct":
-        # The kernel reports the inputs' largest magnitude, so the float64 range
-        # check costs no pass of its own; in the rare unsafe case, redo rescaled.
-        magnitude = _knn.knn_direct(query, reference, query_in_reference, indices,
-                                    distances, n_threads)
-        if query.dtype != np.float64 or _safe_magnitude(magnitude):
-            return (indices, distances) if return_distance else indices
-    # Column extremes serve both the float64 range check and the GEMM's overflow
-    # guard: one pass each for the minimum and maximum of each distinct array.
-    low = high = None
-    if query.dtype == np.float64 or path in ("gemm", "tree"):
-        low, high = _extremes(query, reference, n_threads)
-    query, reference, distance_scale, low, high = _power_of_two_rescaled(
-        query, reference, low, high)
-    if path == "direct":
-        _knn.knn_direct(query, reference, query_in_reference, indices, distances,
-                        n_threads)
-    elif path == "csr":
-        _knn.knn_csr_direct(query.data, query.indices, query.indptr, reference.data,
-                            reference.indices, reference.indptr, query_in_reference,
-                            indices, distances, n_threads)
-    elif path == "tree":
-        if not (query.shape[1] <= GRID_MAX_FEATURES
-                and _grid_search(query, reference, query_in_reference, indices, distances,
-                                 n_threads, low, high)):
-            _kdtree_search(query, reference, query_in_reference, indices, distances,
-                           n_threads)
-    else:
-        _gemm_with_fallbacks(query, reference, query_in_reference, indices, distances,
-                             n_threads, chunk_size or QUERY_CHUNK, low, high)
+    problem = _Problem(query, reference, n_neighbors, query_in_reference, n_threads,
+                       chunk_size)
+    for path in _PATHS:
+        if path.usable(problem):
+            if path.prepass != _IN_KERNEL:
+                problem.prepare(needs_extremes=path.prepass == _EXTREMES)
+            if path.search(problem):
+                break
+    _record(path.name)
     if return_distance:
-        return indices, (distances if distance_scale == 1.0 else distances * distance_scale)
-    return indices
+        distances = problem.distances
+        if problem.distance_scale != 1.0:
+            distances = distances * problem.distance_scale
+        return problem.indices, distances
+    return problem.indices
 
 
 def _extremes(query, reference, n_threads):
@@ -243,6 +367,7 @@ def _gemm_with_fallbacks(query, reference, query_in_reference, indices, distance
         distances[pending[ok]] = sub_dist[ok]
         pending = pending[~ok]
     if pending.size:
+        _record("direct")  # rows no candidate pass could certify
         sub_idx = np.empty((pending.size, k), dtype=np.intp)
         sub_dist = np.empty((pending.size, k), dtype=np.float64)
         _knn.knn_direct(np.ascontiguousarray(query[pending]), reference,

@@ -265,42 +265,14 @@ def variants(*, sklearn=True, keys=VARIANT_KEYS):
 
 # ----------------------------------------------------- which k-NN path ran
 
-_PATH_KERNELS = (  # (module attribute of _neighbors, kernel name, path name)
-    ("_knn", "knn_direct", "direct"),
-    ("_knn", "knn_gemm", "gemm"),
-    ("_knn", "knn_csr_direct", "csr"),
-    ("_knn_grid", "knn_grid", "grid"),
-    ("_knn_lowd", "knn_kdtree", "kdtree"),
-)
-
-
 @contextlib.contextmanager
 def paths_taken():
-    """Context manager yielding a list that receives the name of each k-NN kernel
-    path smote_fast runs inside it ('csr', 'direct', 'grid', 'kdtree', 'gemm'), once
-    per kernel call.  Uses ``smote_fast._neighbors.record_paths`` when the package has
-    it, else wraps the kernel entry points."""
-    hook = getattr(_neighbors, "record_paths", None)
-    if hook is not None:
-        with hook() as paths:
-            yield paths
-        return
-    paths, originals = [], []
-    try:
-        for module_name, kernel, name in _PATH_KERNELS:
-            module = getattr(_neighbors, module_name)
-            real = getattr(module, kernel)
-            originals.append((module, kernel, real))
-
-            def wrapper(*args, _real=real, _name=name, **kwargs):
-                paths.append(_name)
-                return _real(*args, **kwargs)
-
-            setattr(module, kernel, wrapper)
+    """Context manager yielding a list that receives the name of each k-NN path
+    smote_fast runs inside it ('csr', 'direct', 'grid', 'kdtree', 'gemm'; a gemm
+    search that leaves rows to direct differences adds 'direct'): the package's
+    ``_neighbors.record_paths``."""
+    with _neighbors.record_paths() as paths:
         yield paths
-    finally:
-        for module, kernel, real in originals:
-            setattr(module, kernel, real)
 
 
 # --------------------------------------------------------- threads really used

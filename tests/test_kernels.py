@@ -22,7 +22,7 @@ from _support import (
 )
 from scipy import sparse
 
-from smote_fast import ExactNearestNeighbors, _interpolate, _knn, _neighbors
+from smote_fast import ExactNearestNeighbors, _interpolate, _knn, _knn_lowd, _neighbors
 
 # ------------------------------------------------------------------ k-NN paths
 
@@ -470,3 +470,59 @@ def test_strided_labels_and_rows_of():
     data = resample_data_class()(np.zeros((y.size, 1)), y, 1)
     for label in (0, 1, 2):
         np.testing.assert_array_equal(data.rows_of(label), np.flatnonzero(y == label))
+
+
+# ------------------------------------------------- path choice, failed allocations
+
+
+@pytest.mark.parametrize(("shape", "k", "expected"), [
+    ((50, 20), 5, "direct"),          # few references
+    ((3000, 2), 5, "grid"),           # few features
+    ((3000, 4), 5, "kdtree"),         # beyond the grid's features
+    ((3000, 20), 5, "gemm"),          # moderate dimension
+    ((3000, 20), 2999, "direct"),     # every reference a neighbour
+])
+def test_default_thresholds_choose_the_expected_path(shape, k, expected):
+    X = np.random.RandomState(14).uniform(size=shape)
+    rows = np.arange(shape[0])
+    with _neighbors.record_paths() as outer:
+        with _neighbors.record_paths() as inner:
+            kneighbors(X[:40], X, k, query_in_reference=rows[:40])
+        kneighbors(X[:40], X, k, query_in_reference=rows[:40])
+    assert inner == [expected]
+    assert outer == [expected, expected]
+    # nothing is recorded outside a block
+    assert _neighbors._path_recorders == []
+
+
+def test_failed_scratch_allocation_raises_memory_error():
+    # A traversal stack of 2**58 levels (2**62 bytes per thread): the driver's
+    # allocation fails, and the kernel raises instead of searching.
+    X = np.random.RandomState(15).normal(size=(64, 3))
+    indices = np.zeros((4, 2), dtype=np.intp)
+    distances = np.zeros((4, 2))
+    nodes = np.zeros(1, dtype=np.intp)
+    boxes = np.zeros((1, 3))
+    rows = np.full(4, -1, dtype=np.intp)
+    with pytest.raises(MemoryError):
+        _knn_lowd.knn_kdtree(X[:4], X, np.arange(64), nodes, nodes, boxes, boxes, 2**58,
+                             rows, indices, distances, 2)
+    with pytest.raises(MemoryError):  # the stack's size itself overflows
+        _knn_lowd.knn_kdtree(X[:4], X, np.arange(64), nodes, nodes, boxes, boxes, 2**62,
+                             rows, indices, distances, 2)
+
+
+@pytest.mark.parametrize("single_precision", [True, False])
+def test_failed_gemm_allocation_raises_memory_error(single_precision):
+    # 2**50 references per tile call: the per-thread hit buffers cannot exist
+    X = np.random.RandomState(16).normal(size=(300, 20))
+    rows = np.arange(50)
+    indices = np.zeros((50, 5), dtype=np.intp)
+    distances = np.zeros((50, 5))
+    failed = np.zeros(50, dtype=np.uint8)
+    with pytest.raises(MemoryError):
+        _knn.knn_gemm(X[:50], X, rows, X.mean(axis=0), 9, single_precision, 1e-3, 1e-30,
+                      indices, distances, failed, 2, 16, 2**50)
+    with pytest.raises(ValueError, match="n_candidates"):
+        _knn.knn_gemm(X[:50], X, rows, X.mean(axis=0), 301, single_precision, 1e-3, 1e-30,
+                      indices, distances, failed, 2, 16, 256)
