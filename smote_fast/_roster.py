@@ -13,6 +13,7 @@ from ._combine import SMOTEENN, SMOTETomek
 from ._kmeans_smote import KMeansSMOTE
 from ._random_over_sampler import RandomOverSampler
 from ._smote import SMOTE, BorderlineSMOTE
+from ._smote_nc import SMOTEN, SMOTENC
 from ._svm_smote import SVMSMOTE
 
 OVER_SAMPLING = "over-sampling"
@@ -88,6 +89,8 @@ VARIANTS = (
     Variant("adasyn", "ADASYN", ADASYN, {}, ("n_neighbors",), minority_search="against_all"),
     Variant("kmeanssmote", "K-Means SMOTE", KMeansSMOTE, {}, ("k_neighbors",),
             needs_sklearn=True, example_params={"cluster_balance_threshold": 0.1}),
+    Variant("smotenc", "SMOTE-NC", SMOTENC, {"categorical_features": [-1]}),
+    Variant("smoten", "SMOTE-N", SMOTEN, {}, interpolates=False),
     Variant("randomoversampler", "Random over-sampling", RandomOverSampler, {}, (),
             minority_search="none", interpolates=False),
     Variant("enn", "Edited NN", EditedNearestNeighbours, {}, ("n_neighbors",),
