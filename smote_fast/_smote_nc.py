@@ -340,7 +340,24 @@ class SMOTENC(BaseSMOTE):
             del self._input
 
     def _check_X(self, X, name):
-        return check_X_any_dtype(X, name)
+        checked = check_X_any_dtype(X, name)
+        _reject_complex(checked)
+        if "_input" in self.__dict__:
+            # columns first: their errors come before a length mismatch, as in
+            # imbalanced-learn (which never checks the lengths)
+            self._resolve_and_check_columns(X, checked.shape[1])
+        return checked
+
+    def _resolve_and_check_columns(self, X, n_features):
+        self.n_features_ = n_features
+        self.categorical_features_, self.continuous_features_ = self._resolve_columns(
+            X, n_features)
+        if self.categorical_features_.size == n_features:
+            raise ValueError("SMOTE-NC is not designed to work only with categorical "
+                             "features. It requires some numerical features.")
+        if self.categorical_features_.size == 0:
+            raise ValueError("SMOTE-NC is not designed to work only with numerical "
+                             "features. It requires some categorical features.")
 
     # ------------------------------------------------------------ columns
 
@@ -368,15 +385,6 @@ class SMOTENC(BaseSMOTE):
     def _resample(self, data):
         X_in = self._input
         X = data.X
-        self.n_features_ = X.shape[1]
-        self.categorical_features_, self.continuous_features_ = self._resolve_columns(
-            X_in, X.shape[1])
-        if self.categorical_features_.size == self.n_features_in_:
-            raise ValueError("SMOTE-NC is not designed to work only with categorical "
-                             "features. It requires some numerical features.")
-        if self.categorical_features_.size == 0:
-            raise ValueError("SMOTE-NC is not designed to work only with numerical "
-                             "features. It requires some categorical features.")
         cat, cont = self.categorical_features_, self.continuous_features_
         frame = X_in if is_pandas(X_in, "DataFrame") else None
         X_cont = self._continuous_block(X, frame, cont)
@@ -574,12 +582,13 @@ class SMOTENC(BaseSMOTE):
                                      sparse.csr_matrix(cat_values)], format="csc")
             order = np.argsort(np.concatenate([cont, cat]))
             out = stacked[:, order]
-            out = out.tocsc() if X.format == "csc" else out.tocsr()
+            csc = data.csc_input
+            out = out.tocsc() if csc else out.tocsr()
             out.sort_indices()
             if isinstance(X, sparse.sparray):
-                out = (sparse.csc_array if X.format == "csc" else sparse.csr_array)(out)
+                out = (sparse.csc_array if csc else sparse.csr_array)(out)
             else:
-                out = (sparse.csc_matrix if X.format == "csc" else sparse.csr_matrix)(out)
+                out = (sparse.csc_matrix if csc else sparse.csr_matrix)(out)
             return out.astype(X.dtype, copy=False), y_out
         level_dtype = np.result_type(*[d.dtype for d in decoded]) if decoded else cont_out.dtype
         out_dtype = np.result_type(cont_out.dtype, level_dtype)
@@ -736,13 +745,14 @@ class SMOTEN(BaseSMOTE):
 
     def _check_X(self, X, name):
         X = check_X_any_dtype(X, name)
+        _reject_complex(X)
         self._sparse_input = None
         if sparse.issparse(X):
             warnings.warn("Passing a sparse matrix to SMOTEN is not really efficient since "
                           "it is converted to a dense array internally.",
                           _data_conversion_warning(), stacklevel=4)
             self._sparse_input = type(X)
-            X = X.toarray()
+            X = np.ascontiguousarray(X.toarray())
         if X.dtype.kind == "f":
             if not np.isfinite(X).all():
                 if np.isnan(X).any():
@@ -864,6 +874,11 @@ def _vdm_tables(codes, class_codes, n_classes, n_levels):
         offset += levels * levels
     return (np.concatenate(tables) if tables else np.empty(0),
             np.asarray(offsets, dtype=np.intp))
+
+
+def _reject_complex(X):
+    if X.dtype.kind == "c":
+        raise ValueError(f"Complex data not supported\n{X}\n")
 
 
 def _data_conversion_warning():

@@ -15,6 +15,7 @@ import pytest
 
 SEED_ENV_VAR = "SMOTE_FAST_TEST_SEED"
 SAMPLER_NAMES = ("SMOTE", "BorderlineSMOTE", "SVMSMOTE", "ADASYN")
+SAMPLER_NAMES += ("SMOTENC", "SMOTEN")  # issue 10
 
 
 def _parse_seeds(text):

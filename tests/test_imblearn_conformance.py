@@ -70,6 +70,16 @@ MIN_PASSED = {
 ALLOWED_SKIPS = ("check_array_api_input",)
 TIMEOUT_S = 1800
 
+# --- issue 10 (SMOTENC/SMOTEN): their own test files and SMOTEN's common checks ---------
+# (imbalanced-learn's common-test generator skips SMOTENC: it needs categorical_features)
+SAMPLER_NAMES += ("SMOTENC", "SMOTEN")
+FILE_GROUPS["test_smote_nc"] = ("over_sampling/_smote/tests/test_smote_nc.py",)
+FILE_GROUPS["test_smoten"] = ("over_sampling/_smote/tests/test_smoten.py",)
+GROUP_CLASS.update(test_smote_nc="SMOTENC", test_smoten="SMOTEN")
+MIN_PASSED.update({("test_smote_nc", "SMOTENC"): 23, ("test_smoten", "SMOTEN"): 5,
+                   ("common", "SMOTEN"): 59, ("over_sampling_common", "SMOTEN"): 1,
+                   ("over_sampling_common", "SMOTENC"): 1})
+
 
 @dataclass
 class Item:

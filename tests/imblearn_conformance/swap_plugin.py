@@ -44,6 +44,8 @@ import os
 import sys
 
 SAMPLER_NAMES = ("SMOTE", "BorderlineSMOTE", "SVMSMOTE", "ADASYN")
+# --- issue 10 (SMOTENC/SMOTEN): the two nominal samplers are swapped and selected too ---
+SAMPLER_NAMES += ("SMOTENC", "SMOTEN")
 
 #: test files dedicated to one of the four classes (basename -> class name).  The two
 #: combine files exercise SMOTE through SMOTEENN / SMOTETomek.
@@ -54,6 +56,8 @@ DEDICATED_FILES = {
     "test_adasyn.py": "ADASYN",
     "test_smote_enn.py": "SMOTE",
     "test_smote_tomek.py": "SMOTE",
+    "test_smote_nc.py": "SMOTENC",  # issue 10
+    "test_smoten.py": "SMOTEN",  # issue 10
 }
 COMMON_FILE = "test_common.py"
 IMPL_ENV_VAR = "SMOTE_FAST_SWAP_IMPL"
