@@ -46,13 +46,31 @@ cdef inline void insert_candidate(float64_t* dist, intp_t* idx, intp_t k,
     idx[p] = j
 
 
+cdef inline void mixed_candidate(const int32_t[:, ::1] codes, intp_t i, intp_t j,
+                                 float64_t d, float64_t weight, float64_t* best_dist,
+                                 intp_t* best_idx, intp_t k) noexcept nogil:
+    """Add the categorical mismatches of pair (i, j) to its continuous distance
+    ``d`` and offer it to the list (skipped early when ``d`` alone loses)."""
+    cdef intp_t f, mismatches = 0
+    if j == i or d > best_dist[k - 1]:
+        return
+    for f in range(codes.shape[1]):
+        if codes[i, f] != codes[j, f]:
+            mismatches = mismatches + 1
+    insert_candidate(best_dist, best_idx, k, d + weight * mismatches, j)
+
+
 def mixed_kneighbors(const cont_t[:, ::1] cont, const int32_t[:, ::1] codes,
                      float64_t weight, intp_t k, intp_t[:, ::1] out, int n_threads):
     """``out[i]`` = the ``k`` nearest rows of row ``i`` (itself excluded), by
-    (distance, index); ``out`` has shape (n_rows, k), k < n_rows."""
-    cdef intp_t n = cont.shape[0], n_cont = cont.shape[1], n_cat = codes.shape[1]
-    cdef intp_t i, j, f, mismatches, tid
-    cdef float64_t d, diff
+    (distance, index); ``out`` has shape (n_rows, k), k < n_rows.
+
+    Four candidates are summed at once (four independent float64 chains, each
+    in feature order, so the values do not depend on the grouping); candidates
+    are offered in increasing index order."""
+    cdef intp_t n = cont.shape[0], n_cont = cont.shape[1]
+    cdef intp_t i, j, f, tid
+    cdef float64_t d0, d1, d2, d3, diff, x
     cdef float64_t* scratch_dist = <float64_t*> malloc(max(n_threads, 1) * k * sizeof(float64_t))
     cdef intp_t* scratch_idx = <intp_t*> malloc(max(n_threads, 1) * k * sizeof(intp_t))
     cdef float64_t* best_dist
@@ -69,21 +87,34 @@ def mixed_kneighbors(const cont_t[:, ::1] cont, const int32_t[:, ::1] codes,
             for f in range(k):
                 best_dist[f] = 1.0 / 0.0
                 best_idx[f] = n
-            for j in range(n):
-                if j == i:
-                    continue
-                d = 0.0
+            j = 0
+            while j + 4 <= n:
+                d0 = 0.0
+                d1 = 0.0
+                d2 = 0.0
+                d3 = 0.0
+                for f in range(n_cont):
+                    x = <float64_t>cont[i, f]
+                    diff = x - <float64_t>cont[j, f]
+                    d0 = d0 + diff * diff
+                    diff = x - <float64_t>cont[j + 1, f]
+                    d1 = d1 + diff * diff
+                    diff = x - <float64_t>cont[j + 2, f]
+                    d2 = d2 + diff * diff
+                    diff = x - <float64_t>cont[j + 3, f]
+                    d3 = d3 + diff * diff
+                mixed_candidate(codes, i, j, d0, weight, best_dist, best_idx, k)
+                mixed_candidate(codes, i, j + 1, d1, weight, best_dist, best_idx, k)
+                mixed_candidate(codes, i, j + 2, d2, weight, best_dist, best_idx, k)
+                mixed_candidate(codes, i, j + 3, d3, weight, best_dist, best_idx, k)
+                j = j + 4
+            while j < n:
+                d0 = 0.0
                 for f in range(n_cont):
                     diff = <float64_t>cont[i, f] - <float64_t>cont[j, f]
-                    d = d + diff * diff
-                if d > best_dist[k - 1]:
-                    continue
-                mismatches = 0
-                for f in range(n_cat):
-                    if codes[i, f] != codes[j, f]:
-                        mismatches = mismatches + 1
-                d = d + weight * mismatches
-                insert_candidate(best_dist, best_idx, k, d, j)
+                    d0 = d0 + diff * diff
+                mixed_candidate(codes, i, j, d0, weight, best_dist, best_idx, k)
+                j = j + 1
             for f in range(k):
                 out[i, f] = best_idx[f]
     finally:
@@ -95,19 +126,38 @@ def vdm_block(const int32_t[:, ::1] codes, intp_t start, const float64_t[::1] ta
               const intp_t[::1] offsets, const intp_t[::1] n_levels,
               float64_t[:, ::1] out, int n_threads):
     """``out[r, j]`` = VDM distance between rows ``start + r`` and ``j`` of
-    ``codes`` (features in order, summed from 0.0). ``tables[offsets[f] + a *
-    n_levels[f] + b]`` is feature f's term for codes a and b."""
+    ``codes`` (features in order, summed from 0.0; four columns at once, each its
+    own chain). ``tables[offsets[f] + a * n_levels[f] + b]`` is feature f's term
+    for codes a and b."""
     cdef intp_t n = codes.shape[0], n_features = codes.shape[1]
     cdef intp_t n_rows = out.shape[0], r, j, f, i, base
-    cdef float64_t acc
+    cdef float64_t a0, a1, a2, a3
     for r in prange(n_rows, nogil=True, schedule="static", num_threads=n_threads):
         i = start + r
-        for j in range(n):
-            acc = 0.0
+        j = 0
+        while j + 4 <= n:
+            a0 = 0.0
+            a1 = 0.0
+            a2 = 0.0
+            a3 = 0.0
             for f in range(n_features):
                 base = offsets[f] + codes[i, f] * n_levels[f]
-                acc = acc + tables[base + codes[j, f]]
-            out[r, j] = acc
+                a0 = a0 + tables[base + codes[j, f]]
+                a1 = a1 + tables[base + codes[j + 1, f]]
+                a2 = a2 + tables[base + codes[j + 2, f]]
+                a3 = a3 + tables[base + codes[j + 3, f]]
+            out[r, j] = a0
+            out[r, j + 1] = a1
+            out[r, j + 2] = a2
+            out[r, j + 3] = a3
+            j = j + 4
+        while j < n:
+            a0 = 0.0
+            for f in range(n_features):
+                base = offsets[f] + codes[i, f] * n_levels[f]
+                a0 = a0 + tables[base + codes[j, f]]
+            out[r, j] = a0
+            j = j + 1
 
 
 def smallest_set(const float64_t[:, ::1] dist, intp_t k1, intp_t[:, ::1] out,
@@ -146,3 +196,103 @@ def smallest_set(const float64_t[:, ::1] dist, intp_t k1, intp_t[:, ::1] out,
     finally:
         free(scratch_dist)
         free(scratch_idx)
+
+
+cdef inline intp_t sorted_runs(const int32_t[:, ::1] codes, intp_t i, int32_t* values,
+                               intp_t* counts) noexcept nogil:
+    """The distinct codes of row i in increasing order with their counts; returns
+    how many there are."""
+    cdef intp_t k = codes.shape[1], a, b, n_runs = 0
+    cdef int32_t v
+    for a in range(k):  # insertion sort of the row (k is small)
+        v = codes[i, a]
+        b = a
+        while b > 0 and values[b - 1] > v:
+            values[b] = values[b - 1]
+            b = b - 1
+        values[b] = v
+    for a in range(k):
+        if n_runs > 0 and values[n_runs - 1] == values[a]:
+            counts[n_runs - 1] += 1
+        else:
+            values[n_runs] = values[a]
+            counts[n_runs] = 1
+            n_runs = n_runs + 1
+    return n_runs
+
+
+def tied_levels(const int32_t[:, ::1] codes, int32_t[:, ::1] levels, intp_t[::1] n_tied,
+                int n_threads):
+    """Per row of ``codes`` (the k neighbours' codes of one feature): the codes
+    with the largest count, increasing, in ``levels[i, :n_tied[i]]``."""
+    cdef intp_t n = codes.shape[0], k = codes.shape[1], i, a, best, tid, n_runs, t
+    cdef int32_t* values_all = <int32_t*> malloc(max(n_threads, 1) * k * sizeof(int32_t))
+    cdef intp_t* counts_all = <intp_t*> malloc(max(n_threads, 1) * k * sizeof(intp_t))
+    cdef int32_t* values
+    cdef intp_t* counts
+    if values_all == NULL or counts_all == NULL:
+        free(values_all)
+        free(counts_all)
+        raise MemoryError()
+    try:
+        for i in prange(n, nogil=True, schedule="static", num_threads=n_threads):
+            tid = omp_get_thread_num()
+            values = values_all + tid * k
+            counts = counts_all + tid * k
+            n_runs = sorted_runs(codes, i, values, counts)
+            best = 0
+            for a in range(n_runs):
+                if counts[a] > best:
+                    best = counts[a]
+            t = 0
+            for a in range(n_runs):
+                if counts[a] == best:
+                    levels[i, t] = values[a]
+                    t = t + 1
+            n_tied[i] = t
+    finally:
+        free(values_all)
+        free(counts_all)
+
+
+def first_in_permutation(const int32_t[:, ::1] levels, const intp_t[::1] n_tied,
+                         const intp_t[::1] rank, int32_t[::1] out):
+    """``out[i]`` = the tied level of row i whose pair ranks first; the pairs are
+    numbered row by row (``rank[p]`` = position of pair p in the permutation)."""
+    cdef intp_t n = levels.shape[0], i, t, p = 0, best_rank
+    with nogil:
+        for i in range(n):
+            best_rank = -1
+            for t in range(n_tied[i]):
+                if best_rank < 0 or rank[p] < best_rank:
+                    best_rank = rank[p]
+                    out[i] = levels[i, t]
+                p = p + 1
+
+
+def row_modes(const int32_t[:, ::1] codes, int32_t[::1] out, int n_threads):
+    """``out[i]`` = the most frequent code of row i, the smallest among ties
+    (scipy's ``mode``)."""
+    cdef intp_t n = codes.shape[0], k = codes.shape[1], i, a, best, tid, n_runs
+    cdef int32_t* values_all = <int32_t*> malloc(max(n_threads, 1) * k * sizeof(int32_t))
+    cdef intp_t* counts_all = <intp_t*> malloc(max(n_threads, 1) * k * sizeof(intp_t))
+    cdef int32_t* values
+    cdef intp_t* counts
+    if values_all == NULL or counts_all == NULL:
+        free(values_all)
+        free(counts_all)
+        raise MemoryError()
+    try:
+        for i in prange(n, nogil=True, schedule="static", num_threads=n_threads):
+            tid = omp_get_thread_num()
+            values = values_all + tid * k
+            counts = counts_all + tid * k
+            n_runs = sorted_runs(codes, i, values, counts)
+            best = 0
+            for a in range(n_runs):
+                if counts[a] > counts[best]:
+                    best = a
+            out[i] = values[best]
+    finally:
+        free(values_all)
+        free(counts_all)

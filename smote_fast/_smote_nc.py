@@ -146,44 +146,35 @@ def _encode_default(columns, encoder, X_for_encoder):
 # the majority vote
 
 
-def _vote(neighbor_codes, random_state):
+def _vote(neighbor_codes, random_state, n_threads=1):
     """imbalanced-learn's SMOTE-NC vote for one categorical feature.
 
     ``neighbor_codes[i]`` are the level codes of the k neighbours of synthetic
     row i's base row. The levels with the most votes tie; all tied (row, level)
     pairs, listed row by row and by level, are permuted by one
-    ``random_state.permutation`` and each row takes its pair that comes first.
+    ``random_state.permutation`` and each row takes its pair that comes first
+    (imbalanced-learn's ``np.isclose`` on sums of ``v`` gives the same tie sets
+    when ``v`` is not tiny; here the counts are compared exactly).
     """
+    neighbor_codes = np.ascontiguousarray(neighbor_codes, dtype=np.int32)
     n_rows, k = neighbor_codes.shape
-    if n_rows == 0:
-        random_state.permutation(0)
-        return np.empty(0, dtype=np.int32)
-    ordered = np.sort(neighbor_codes, axis=1)
-    counts = np.zeros(ordered.shape, dtype=np.int32)
-    for other in range(k):
-        counts += ordered == ordered[:, other:other + 1]
-    first = np.ones(ordered.shape, dtype=bool)
-    first[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
-    tied = first & (counts == counts.max(axis=1, keepdims=True))
-    del counts, first
-    rows, positions = np.nonzero(tied)
-    del tied
-    permutation = random_state.permutation(len(rows))
-    rank = np.empty(len(rows), dtype=np.intp)
-    rank[permutation] = np.arange(len(rows))
-    starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
-    winners = permutation[np.minimum.reduceat(rank, starts)]
-    return ordered[rows[winners], positions[winners]]
+    levels = np.empty((n_rows, k), dtype=np.int32)
+    n_tied = np.empty(n_rows, dtype=np.intp)
+    _nominal.tied_levels(neighbor_codes, levels, n_tied, n_threads)
+    n_pairs = int(n_tied.sum())
+    permutation = random_state.permutation(n_pairs)
+    rank = np.empty(n_pairs, dtype=np.intp)
+    rank[permutation] = np.arange(n_pairs)
+    winners = np.empty(n_rows, dtype=np.int32)
+    _nominal.first_in_permutation(levels, n_tied, rank, winners)
+    return winners
 
 
-def _mode(codes):
+def _mode(codes, n_threads=1):
     """Per row, the most frequent code; ties go to the smallest (scipy's mode)."""
-    ordered = np.sort(codes, axis=1)
-    counts = np.zeros(ordered.shape, dtype=np.int32)
-    for other in range(ordered.shape[1]):
-        counts += ordered == ordered[:, other:other + 1]
-    best = np.argmax(counts == counts.max(axis=1, keepdims=True), axis=1)
-    return ordered[np.arange(len(ordered)), best]
+    out = np.empty(len(codes), dtype=np.int32)
+    _nominal.row_modes(np.ascontiguousarray(codes, dtype=np.int32), out, n_threads)
+    return out
 
 
 # --------------------------------------------------------------------------
