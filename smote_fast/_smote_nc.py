@@ -35,8 +35,9 @@ from ._smote import BaseSMOTE
 from ._sources import neighbors_estimator
 from ._validation import _NAN_MESSAGE, check_X, check_X_any_dtype
 
-# Rows of the SMOTE-N distance matrix computed at once (bounded memory).
-_VDM_BLOCK_BYTES = 32 << 20
+# Rows of the SMOTE-N distance matrix computed at once: enough for both threads,
+# small next to the output (64 rows of float64 per class row).
+_VDM_BLOCK_ROWS = 64
 
 
 class _ArrayLike:
@@ -378,15 +379,21 @@ class SMOTENC(BaseSMOTE):
         X = data.X
         cat, cont = self.categorical_features_, self.continuous_features_
         frame = X_in if is_pandas(X_in, "DataFrame") else None
-        X_cont = self._continuous_block(X, frame, cont)
-        self._X_cont = X_cont
+        # numeric numpy X: the continuous columns are read in place (class rows
+        # only), the output is X's dtype and the vote is the block's post-step
+        fast = (frame is None and type(X) is np.ndarray and X.dtype.kind in "fiu"
+                and self.categorical_encoder is None)
+        if fast:
+            _check_finite_columns(X, cont, type(self).__name__)
+            self._X_cont = None
+            dtype_enc = X.dtype
+        else:
+            self._X_cont = self._continuous_block(X, frame, cont)
+            dtype_enc = self._X_cont.dtype
         self._categorical_columns = self._categorical_block(X, frame, cat)
         try:
-            self._encode(X_cont.dtype if X_cont.dtype.kind == "f" else
-                         (X_cont.dtype if X_cont.dtype.kind in "iu" else np.float64))
+            self._encode(dtype_enc if dtype_enc.kind in "fiu" else np.float64)
             plan = self._plan(data).finalize()
-            fast = (type(X) is np.ndarray and X.dtype == X_cont.dtype
-                    and X.dtype.kind in "fiu" and self.categorical_encoder is None)
             if fast:
                 X_out, y_out = assemble(data, plan)
             else:
@@ -463,12 +470,16 @@ class SMOTENC(BaseSMOTE):
         self.median_std_ = {}
         plan = ResamplePlan()
         X_cont, codes = self._X_cont, self._codes
-        dense_cont = X_cont.toarray() if sparse.issparse(X_cont) else X_cont
+        if X_cont is None:
+            dense_cont, columns = data.X, self.continuous_features_
+        else:
+            dense_cont = X_cont.toarray() if sparse.issparse(X_cont) else X_cont
+            columns = None
         for label, n_samples in self.sampling_strategy_.items():
             if n_samples == 0:
                 continue
             rows = data.rows_of(label)
-            class_cont = dense_cont[rows]
+            class_cont = dense_cont[rows] if columns is None else dense_cont[rows][:, columns]
             median_std = np.median(np.sqrt(_sparse_variances(class_cont)))
             self.median_std_[label] = median_std
             v = median_std / np.sqrt(2)
@@ -591,6 +602,20 @@ class SMOTENC(BaseSMOTE):
             out[:n_samples, column] = self._categorical_columns[j]
             out[n_samples:, column] = decoded[j]
         return out, y_out
+
+
+def _check_finite_columns(X, columns, name):
+    """scikit-learn's finiteness check of the continuous columns, in row blocks
+    (no copy of the columns)."""
+    if X.dtype.kind != "f":
+        return
+    for start in range(0, X.shape[0], 65536):
+        block = X[start:start + 65536, columns]
+        if not np.isfinite(block).all():
+            if np.isnan(block).any():
+                raise ValueError(_NAN_MESSAGE.format(name=name))
+            raise ValueError("Input X contains infinity or a value too large for "
+                             f"{X.dtype!r}.")
 
 
 def _codes_from_one_hot(encoded, sizes):
@@ -815,7 +840,7 @@ class SMOTEN(BaseSMOTE):
                               dtype=np.intp)
         check_enough_samples(k1, n_rows, n_rows)
         out = np.empty((n_rows, k1), dtype=np.intp)
-        block_rows = max(1, min(n_rows, _VDM_BLOCK_BYTES // (8 * max(n_rows, 1))))
+        block_rows = max(1, min(n_rows, _VDM_BLOCK_ROWS))
         block = np.empty((block_rows, n_rows))
         tied = np.empty(block_rows, dtype=np.uint8)
         for start in range(0, n_rows, block_rows):

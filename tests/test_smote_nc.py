@@ -353,7 +353,7 @@ def test_smoten_blocks_give_the_same_neighbours(monkeypatch):
 
     X, y = _nominal(3, n=400)
     whole = SMOTEN(random_state=0).fit_resample(X, y)
-    monkeypatch.setattr(module, "_VDM_BLOCK_BYTES", 8 * 7 * 400)  # 7-row blocks
+    monkeypatch.setattr(module, "_VDM_BLOCK_ROWS", 7)  # remainders occur
     np.testing.assert_array_equal(SMOTEN(random_state=0).fit_resample(X, y)[0], whole[0])
 
 
