@@ -13,10 +13,11 @@ so the answer of a row depends neither on the thread count nor on the other rows
 matrix of a class, ``D[i, j] = sum_f T_f[c_if, c_jf]`` from one ``L_f x L_f``
 table per feature, added in feature order to an accumulator starting at 0.0 --
 imbalanced-learn's order of operations, so every entry is bit-identical to its
-dense ``n x n`` matrix. ``smallest_set`` then keeps, per row of such a block,
-the ``k1`` smallest entries and reports whether that set is unique (no other entry
-equals the largest kept one); only rows where it is not need numpy's
-``argpartition`` to decide which tied rows imbalanced-learn's search keeps.
+dense ``n x n`` matrix. ``vdm_kneighbors`` computes each row in a per-thread
+buffer, keeps its ``k1`` smallest entries and reports whether that set is unique
+(no other entry equals the largest kept one); only rows where it is not need
+numpy's ``argpartition`` (on the same row, from ``vdm_block``) to decide which
+tied rows imbalanced-learn's search keeps.
 """
 
 from cython.parallel cimport prange
@@ -122,80 +123,93 @@ def mixed_kneighbors(const cont_t[:, ::1] cont, const int32_t[:, ::1] codes,
         free(scratch_idx)
 
 
-def vdm_block(const int32_t[:, ::1] codes, intp_t start, const float64_t[::1] tables,
-              const intp_t[::1] offsets, const intp_t[::1] n_levels,
-              float64_t[:, ::1] out, int n_threads):
-    """``out[r, j]`` = VDM distance between rows ``start + r`` and ``j`` of
-    ``codes`` (features in order, summed from 0.0; four columns at once, each its
-    own chain). ``tables[offsets[f] + a * n_levels[f] + b]`` is feature f's term
-    for codes a and b."""
-    cdef intp_t n = codes.shape[0], n_features = codes.shape[1]
-    cdef intp_t n_rows = out.shape[0], r, j, f, i, base
+cdef inline void vdm_row(const int32_t[:, ::1] codes, intp_t i, const float64_t* tables,
+                         const intp_t[::1] offsets, const intp_t[::1] n_levels,
+                         float64_t* out) noexcept nogil:
+    """``out[j]`` = VDM distance between rows i and j of ``codes``: features in
+    order, summed from 0.0 (four columns at once, each its own chain)."""
+    cdef intp_t n = codes.shape[0], n_features = codes.shape[1], j = 0, f, base
     cdef float64_t a0, a1, a2, a3
-    for r in prange(n_rows, nogil=True, schedule="static", num_threads=n_threads):
-        i = start + r
-        j = 0
-        while j + 4 <= n:
-            a0 = 0.0
-            a1 = 0.0
-            a2 = 0.0
-            a3 = 0.0
-            for f in range(n_features):
-                base = offsets[f] + codes[i, f] * n_levels[f]
-                a0 = a0 + tables[base + codes[j, f]]
-                a1 = a1 + tables[base + codes[j + 1, f]]
-                a2 = a2 + tables[base + codes[j + 2, f]]
-                a3 = a3 + tables[base + codes[j + 3, f]]
-            out[r, j] = a0
-            out[r, j + 1] = a1
-            out[r, j + 2] = a2
-            out[r, j + 3] = a3
-            j = j + 4
-        while j < n:
-            a0 = 0.0
-            for f in range(n_features):
-                base = offsets[f] + codes[i, f] * n_levels[f]
-                a0 = a0 + tables[base + codes[j, f]]
-            out[r, j] = a0
-            j = j + 1
+    while j + 4 <= n:
+        a0 = 0.0
+        a1 = 0.0
+        a2 = 0.0
+        a3 = 0.0
+        for f in range(n_features):
+            base = offsets[f] + codes[i, f] * n_levels[f]
+            a0 = a0 + tables[base + codes[j, f]]
+            a1 = a1 + tables[base + codes[j + 1, f]]
+            a2 = a2 + tables[base + codes[j + 2, f]]
+            a3 = a3 + tables[base + codes[j + 3, f]]
+        out[j] = a0
+        out[j + 1] = a1
+        out[j + 2] = a2
+        out[j + 3] = a3
+        j = j + 4
+    while j < n:
+        a0 = 0.0
+        for f in range(n_features):
+            base = offsets[f] + codes[i, f] * n_levels[f]
+            a0 = a0 + tables[base + codes[j, f]]
+        out[j] = a0
+        j = j + 1
 
 
-def smallest_set(const float64_t[:, ::1] dist, intp_t k1, intp_t[:, ::1] out,
-                 uint8_t[::1] tied, int n_threads):
-    """``out[r]`` = the ``k1`` smallest entries of row r by (value, index);
-    ``tied[r]`` = 1 when another entry equals the largest kept value (the set of
-    the k1 smallest values is then not unique)."""
-    cdef intp_t n_rows = dist.shape[0], n = dist.shape[1], r, j, f, tid, at_most
+def vdm_block(const int32_t[:, ::1] codes, const intp_t[::1] rows,
+              const float64_t[::1] tables, const intp_t[::1] offsets,
+              const intp_t[::1] n_levels, float64_t[:, ::1] out, int n_threads):
+    """``out[r, j]`` = VDM distance between rows ``rows[r]`` and ``j`` of
+    ``codes``. ``tables[offsets[f] + a * n_levels[f] + b]`` is feature f's term
+    for codes a and b."""
+    cdef intp_t r
+    for r in prange(rows.shape[0], nogil=True, schedule="static", num_threads=n_threads):
+        vdm_row(codes, rows[r], &tables[0], offsets, n_levels, &out[r, 0])
+
+
+def vdm_kneighbors(const int32_t[:, ::1] codes, const float64_t[::1] tables,
+                   const intp_t[::1] offsets, const intp_t[::1] n_levels, intp_t k1,
+                   intp_t[:, ::1] out, uint8_t[::1] tied, int n_threads):
+    """For every row i: its distance row in a per-thread buffer, the ``k1``
+    smallest entries by (value, index) in ``out[i]``, and ``tied[i]`` = 1 when
+    another entry equals the largest kept value (the set is then decided by
+    numpy's ``argpartition``, see the module docstring). One parallel region."""
+    cdef intp_t n = codes.shape[0], i, j, f, tid, at_most
     cdef float64_t threshold
-    cdef float64_t* scratch_dist = <float64_t*> malloc(max(n_threads, 1) * k1 * sizeof(float64_t))
-    cdef intp_t* scratch_idx = <intp_t*> malloc(max(n_threads, 1) * k1 * sizeof(intp_t))
+    cdef float64_t* rows_all = <float64_t*> malloc(max(n_threads, 1) * max(n, 1) * sizeof(float64_t))
+    cdef float64_t* dist_all = <float64_t*> malloc(max(n_threads, 1) * k1 * sizeof(float64_t))
+    cdef intp_t* idx_all = <intp_t*> malloc(max(n_threads, 1) * k1 * sizeof(intp_t))
+    cdef float64_t* row
     cdef float64_t* best_dist
     cdef intp_t* best_idx
-    if scratch_dist == NULL or scratch_idx == NULL:
-        free(scratch_dist)
-        free(scratch_idx)
+    if rows_all == NULL or dist_all == NULL or idx_all == NULL:
+        free(rows_all)
+        free(dist_all)
+        free(idx_all)
         raise MemoryError()
     try:
-        for r in prange(n_rows, nogil=True, schedule="static", num_threads=n_threads):
+        for i in prange(n, nogil=True, schedule="static", num_threads=n_threads):
             tid = omp_get_thread_num()
-            best_dist = scratch_dist + tid * k1
-            best_idx = scratch_idx + tid * k1
+            row = rows_all + tid * n
+            best_dist = dist_all + tid * k1
+            best_idx = idx_all + tid * k1
+            vdm_row(codes, i, &tables[0], offsets, n_levels, row)
             for f in range(k1):
                 best_dist[f] = 1.0 / 0.0
                 best_idx[f] = n
             for j in range(n):
-                insert_candidate(best_dist, best_idx, k1, dist[r, j], j)
+                insert_candidate(best_dist, best_idx, k1, row[j], j)
             threshold = best_dist[k1 - 1]
             at_most = 0
             for j in range(n):
-                if dist[r, j] <= threshold:
+                if row[j] <= threshold:
                     at_most = at_most + 1
-            tied[r] = at_most > k1
+            tied[i] = at_most > k1
             for f in range(k1):
-                out[r, f] = best_idx[f]
+                out[i, f] = best_idx[f]
     finally:
-        free(scratch_dist)
-        free(scratch_idx)
+        free(rows_all)
+        free(dist_all)
+        free(idx_all)
 
 
 cdef inline intp_t sorted_runs(const int32_t[:, ::1] codes, intp_t i, int32_t* values,

@@ -35,8 +35,8 @@ from ._smote import BaseSMOTE
 from ._sources import neighbors_estimator
 from ._validation import _NAN_MESSAGE, check_X, check_X_any_dtype
 
-# Rows of the SMOTE-N distance matrix computed at once: enough for both threads,
-# small next to the output (64 rows of float64 per class row).
+# Rows of the SMOTE-N distance matrix materialised at once for the rows whose
+# neighbour set has a tie at the boundary (64 rows of float64 per class row).
 _VDM_BLOCK_ROWS = 64
 
 
@@ -833,27 +833,23 @@ class SMOTEN(BaseSMOTE):
         k1 = self.nn_k_.n_neighbors
         if not isinstance(self.nn_k_, ExactNearestNeighbors):
             distances = np.empty((n_rows, n_rows))
-            _nominal.vdm_block(class_codes, 0, tables, offsets, n_levels, distances,
-                               data.threads_for(distances.size))
+            _nominal.vdm_block(class_codes, np.arange(n_rows), tables, offsets, n_levels,
+                               distances, data.threads_for(distances.size))
             self.nn_k_.fit(distances)
             return np.asarray(self.nn_k_.kneighbors(distances, return_distance=False),
                               dtype=np.intp)
         check_enough_samples(k1, n_rows, n_rows)
         out = np.empty((n_rows, k1), dtype=np.intp)
-        block_rows = max(1, min(n_rows, _VDM_BLOCK_ROWS))
-        block = np.empty((block_rows, n_rows))
-        tied = np.empty(block_rows, dtype=np.uint8)
-        for start in range(0, n_rows, block_rows):
-            stop = min(start + block_rows, n_rows)
-            rows = block[:stop - start]
-            threads = data.threads_for(rows.size * class_codes.shape[1])
-            _nominal.vdm_block(class_codes, start, tables, offsets, n_levels, rows, threads)
-            _nominal.smallest_set(rows, k1, out[start:stop], tied[:stop - start], threads)
-            needs = np.flatnonzero(tied[:stop - start])
-            if needs.size:
-                # scikit-learn's brute precomputed search: argpartition per row
-                kept = np.argpartition(rows[needs], k1 - 1, axis=1)[:, :k1]
-                out[start + needs] = kept
+        tied = np.empty(n_rows, dtype=np.uint8)
+        _nominal.vdm_kneighbors(class_codes, tables, offsets, n_levels, k1, out, tied,
+                                data.threads_for(n_rows * n_rows * class_codes.shape[1]))
+        needs = np.flatnonzero(tied)
+        for start in range(0, needs.size, _VDM_BLOCK_ROWS):
+            # scikit-learn's brute precomputed search on the same rows: argpartition
+            rows = needs[start:start + _VDM_BLOCK_ROWS]
+            block = np.empty((rows.size, n_rows))
+            _nominal.vdm_block(class_codes, rows, tables, offsets, n_levels, block, 1)
+            out[rows] = np.argpartition(block, k1 - 1, axis=1)[:, :k1]
         return out
 
     def _write_modes(self, modes, categories):
