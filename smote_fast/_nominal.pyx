@@ -175,7 +175,8 @@ def vdm_kneighbors(const int32_t[:, ::1] codes, const float64_t[::1] tables,
     numpy's ``argpartition``, see the module docstring). One parallel region."""
     cdef intp_t n = codes.shape[0], i, j, f, tid, at_most
     cdef float64_t threshold
-    cdef float64_t* rows_all = <float64_t*> malloc(max(n_threads, 1) * max(n, 1) * sizeof(float64_t))
+    cdef float64_t* rows_all = <float64_t*> malloc(
+        max(n_threads, 1) * max(n, 1) * sizeof(float64_t))
     cdef float64_t* dist_all = <float64_t*> malloc(max(n_threads, 1) * k1 * sizeof(float64_t))
     cdef intp_t* idx_all = <intp_t*> malloc(max(n_threads, 1) * k1 * sizeof(intp_t))
     cdef float64_t* row

@@ -22,7 +22,6 @@ from scipy import sparse
 
 from . import _nominal
 from ._assemble import assemble
-from ._base import BaseOverSampler
 from ._containers import is_pandas
 from ._data import ResampleData
 from ._docstrings import fill_doc

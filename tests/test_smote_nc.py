@@ -148,7 +148,7 @@ def test_smotenc_object_strings_match_imblearn(seed):
     X, y, categorical = _mixed(200 + seed)
     X = X.astype(object)
     for j in categorical:
-        X[:, j] = np.array(["lvl%d" % v for v in X[:, j].astype(int)], dtype=object)
+        X[:, j] = np.array([f"lvl{v}" for v in X[:, j].astype(int)], dtype=object)
     theirs, ours = _seeds(seed)
     expected = imblearn_os.SMOTENC(categorical, random_state=theirs).fit_resample(X, y)
     got = SMOTENC(categorical, random_state=ours).fit_resample(X, y)
