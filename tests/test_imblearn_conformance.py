@@ -77,8 +77,7 @@ FILE_GROUPS["test_smote_nc"] = ("over_sampling/_smote/tests/test_smote_nc.py",)
 FILE_GROUPS["test_smoten"] = ("over_sampling/_smote/tests/test_smoten.py",)
 GROUP_CLASS.update(test_smote_nc="SMOTENC", test_smoten="SMOTEN")
 MIN_PASSED.update({("test_smote_nc", "SMOTENC"): 23, ("test_smoten", "SMOTEN"): 5,
-                   ("common", "SMOTEN"): 59, ("over_sampling_common", "SMOTEN"): 1,
-                   ("over_sampling_common", "SMOTENC"): 1})
+                   ("common", "SMOTEN"): 59})
 
 
 @dataclass
