@@ -416,3 +416,24 @@ def test_smoten_errors():
 
 def test_exported():
     assert smote_fast.SMOTENC is SMOTENC and smote_fast.SMOTEN is SMOTEN
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_smoten_massive_ties_match_imblearn(seed):
+    # one or two binary features: nearly every distance is tied at the boundary, so
+    # the neighbour sets come from numpy's argpartition, as in scikit-learn's search
+    rng = np.random.RandomState(seed)
+    n = 150 + 50 * seed
+    X = rng.randint(0, 2, size=(n, 1 + seed % 2))
+    y = (rng.uniform(size=n) < 0.3).astype(int)
+    theirs, ours = _seeds(seed)
+    k = 2 + seed % 5
+    expected = imblearn_os.SMOTEN(random_state=theirs, k_neighbors=k).fit_resample(X, y)
+    _assert_same(expected, SMOTEN(random_state=ours, k_neighbors=k).fit_resample(X, y))
+
+
+def test_smoten_threads_do_not_change_result():
+    X, y = _nominal(8, n=600)
+    one = SMOTEN(random_state=0, n_jobs=1).fit_resample(X, y)
+    two = SMOTEN(random_state=0, n_jobs=2).fit_resample(X, y)
+    np.testing.assert_array_equal(one[0], two[0])
