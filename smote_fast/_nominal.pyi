@@ -1,7 +1,7 @@
 import numpy as np
 import numpy.typing as npt
 
-def mixed_kneighbors(cont: npt.NDArray[np.floating], codes: npt.NDArray[np.int32],
+def mixed_kneighbors(cont_t: npt.NDArray[np.float64], codes: npt.NDArray[np.int32],
                      weight: float, k: int, out: npt.NDArray[np.intp], n_threads: int) -> None: ...
 def vdm_block(codes: npt.NDArray[np.int32], rows: npt.NDArray[np.intp],
               tables: npt.NDArray[np.float64], offsets: npt.NDArray[np.intp],

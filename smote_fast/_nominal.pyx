@@ -25,12 +25,7 @@ from libc.stdint cimport int32_t, uint8_t
 from libc.stdlib cimport free, malloc
 
 from ._openmp cimport omp_get_thread_num
-from ._typedefs cimport float32_t, float64_t, intp_t
-
-ctypedef fused cont_t:
-    float32_t
-    float64_t
-
+from ._typedefs cimport float64_t, intp_t
 
 cdef inline void insert_candidate(float64_t* dist, intp_t* idx, intp_t k,
                                   float64_t d, intp_t j) noexcept nogil:
@@ -61,21 +56,24 @@ cdef inline void mixed_candidate(const int32_t[:, ::1] codes, intp_t i, intp_t j
     insert_candidate(best_dist, best_idx, k, d + weight * mismatches, j)
 
 
-def mixed_kneighbors(const cont_t[:, ::1] cont, const int32_t[:, ::1] codes,
+def mixed_kneighbors(const float64_t[:, ::1] cont_t, const int32_t[:, ::1] codes,
                      float64_t weight, intp_t k, intp_t[:, ::1] out, int n_threads):
     """``out[i]`` = the ``k`` nearest rows of row ``i`` (itself excluded), by
     (distance, index); ``out`` has shape (n_rows, k), k < n_rows.
 
-    Four candidates are summed at once (four independent float64 chains, each
-    in feature order, so the values do not depend on the grouping); candidates
-    are offered in increasing index order."""
-    cdef intp_t n = cont.shape[0], n_cont = cont.shape[1]
+    ``cont_t`` holds the continuous values feature-major (n_features x n_rows,
+    float64), so that eight candidates are summed at once from contiguous
+    memory: eight independent float64 chains, each in feature order, so the
+    values do not depend on the grouping (and the compiler may use SIMD lanes
+    without reassociating anything). Candidates are offered in index order."""
+    cdef intp_t n = cont_t.shape[1], n_cont = cont_t.shape[0]
     cdef intp_t i, j, f, tid
-    cdef float64_t d0, d1, d2, d3, diff, x
+    cdef float64_t diff, x, a0, a1, a2, a3, a4, a5, a6, a7, bound
     cdef float64_t* scratch_dist = <float64_t*> malloc(max(n_threads, 1) * k * sizeof(float64_t))
     cdef intp_t* scratch_idx = <intp_t*> malloc(max(n_threads, 1) * k * sizeof(intp_t))
     cdef float64_t* best_dist
     cdef intp_t* best_idx
+    cdef const float64_t* column
     if scratch_dist == NULL or scratch_idx == NULL:
         free(scratch_dist)
         free(scratch_idx)
@@ -89,32 +87,49 @@ def mixed_kneighbors(const cont_t[:, ::1] cont, const int32_t[:, ::1] codes,
                 best_dist[f] = 1.0 / 0.0
                 best_idx[f] = n
             j = 0
-            while j + 4 <= n:
-                d0 = 0.0
-                d1 = 0.0
-                d2 = 0.0
-                d3 = 0.0
+            while j + 8 <= n:
+                a0 = 0.0
+                a1 = 0.0
+                a2 = 0.0
+                a3 = 0.0
+                a4 = 0.0
+                a5 = 0.0
+                a6 = 0.0
+                a7 = 0.0
                 for f in range(n_cont):
-                    x = <float64_t>cont[i, f]
-                    diff = x - <float64_t>cont[j, f]
-                    d0 = d0 + diff * diff
-                    diff = x - <float64_t>cont[j + 1, f]
-                    d1 = d1 + diff * diff
-                    diff = x - <float64_t>cont[j + 2, f]
-                    d2 = d2 + diff * diff
-                    diff = x - <float64_t>cont[j + 3, f]
-                    d3 = d3 + diff * diff
-                mixed_candidate(codes, i, j, d0, weight, best_dist, best_idx, k)
-                mixed_candidate(codes, i, j + 1, d1, weight, best_dist, best_idx, k)
-                mixed_candidate(codes, i, j + 2, d2, weight, best_dist, best_idx, k)
-                mixed_candidate(codes, i, j + 3, d3, weight, best_dist, best_idx, k)
-                j = j + 4
+                    x = cont_t[f, i]
+                    column = &cont_t[f, j]
+                    a0 = a0 + (x - column[0]) * (x - column[0])
+                    a1 = a1 + (x - column[1]) * (x - column[1])
+                    a2 = a2 + (x - column[2]) * (x - column[2])
+                    a3 = a3 + (x - column[3]) * (x - column[3])
+                    a4 = a4 + (x - column[4]) * (x - column[4])
+                    a5 = a5 + (x - column[5]) * (x - column[5])
+                    a6 = a6 + (x - column[6]) * (x - column[6])
+                    a7 = a7 + (x - column[7]) * (x - column[7])
+                    if (f & 3) == 3:
+                        # partial sums only grow: once all eight exceed the k-th
+                        # best, none of them can enter the list
+                        bound = best_dist[k - 1]
+                        if (a0 > bound and a1 > bound and a2 > bound and a3 > bound
+                                and a4 > bound and a5 > bound and a6 > bound
+                                and a7 > bound):
+                            break
+                mixed_candidate(codes, i, j, a0, weight, best_dist, best_idx, k)
+                mixed_candidate(codes, i, j + 1, a1, weight, best_dist, best_idx, k)
+                mixed_candidate(codes, i, j + 2, a2, weight, best_dist, best_idx, k)
+                mixed_candidate(codes, i, j + 3, a3, weight, best_dist, best_idx, k)
+                mixed_candidate(codes, i, j + 4, a4, weight, best_dist, best_idx, k)
+                mixed_candidate(codes, i, j + 5, a5, weight, best_dist, best_idx, k)
+                mixed_candidate(codes, i, j + 6, a6, weight, best_dist, best_idx, k)
+                mixed_candidate(codes, i, j + 7, a7, weight, best_dist, best_idx, k)
+                j = j + 8
             while j < n:
-                d0 = 0.0
+                a0 = 0.0
                 for f in range(n_cont):
-                    diff = <float64_t>cont[i, f] - <float64_t>cont[j, f]
-                    d0 = d0 + diff * diff
-                mixed_candidate(codes, i, j, d0, weight, best_dist, best_idx, k)
+                    diff = cont_t[f, i] - cont_t[f, j]
+                    a0 = a0 + diff * diff
+                mixed_candidate(codes, i, j, a0, weight, best_dist, best_idx, k)
                 j = j + 1
             for f in range(k):
                 out[i, f] = best_idx[f]

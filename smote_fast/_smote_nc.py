@@ -507,10 +507,10 @@ class SMOTENC(BaseSMOTE):
             k = self.nn_k_.n_neighbors - 1
             check_enough_samples(k + 1, n_rows, n_rows)
             weight = 2.0 * float(v) * float(v)
-            cont = class_cont if class_cont.dtype in (np.float32, np.float64) \
-                else class_cont.astype(np.float64)
+            # feature-major float64 (exact for float32 and integers below 2**53)
+            cont_t = np.ascontiguousarray(class_cont.T, dtype=np.float64)
             out = np.empty((n_rows, k), dtype=np.intp)
-            _nominal.mixed_kneighbors(np.ascontiguousarray(cont), class_codes, weight, k, out,
+            _nominal.mixed_kneighbors(cont_t, class_codes, weight, k, out,
                                       data.threads_for(n_rows * n_rows * class_cont.shape[1]))
             return out
         # A user's neighbours object: imbalanced-learn's scaled one-hot CSR matrix.
@@ -778,54 +778,95 @@ class SMOTEN(BaseSMOTE):
             raise ValueError(_NAN_MESSAGE.format(name=name))
         return X
 
-    def _resample(self, data):
-        X_out, y_out = super()._resample(data)
-        kind = getattr(self, "_sparse_input", None)
-        if kind is not None:
-            X_out = kind(X_out)
-            X_out.sort_indices()
-        self.__dict__.pop("_sparse_input", None)
-        return X_out, y_out
-
     def _encode(self, X):
-        columns = [X[:, j] for j in range(X.shape[1])]
+        """``(categories, column_codes, encoded_dtype)``: ``column_codes(j)`` gives
+        the int32 codes of column j for all rows (one column at a time, so that
+        no ``n x n_features`` code matrix is kept for the default encoder)."""
         if self.categorical_encoder is None:
             encoder = _default_encoder("ordinal", np.int32)
-            categories, codes = _encode_default(columns, encoder, lambda: X)
+            if encoder is not None:
+                encoder.fit(X)
+                categories = list(encoder.categories_)
+            else:
+                categories = [_column_levels(X[:, j]) for j in range(X.shape[1])]
             self.categorical_encoder_ = encoder if encoder is not None else _Levels(categories)
-            return categories, codes, codes
+            return (categories, lambda j: _column_codes(X[:, j], categories[j]),
+                    np.dtype(np.int32))
         encoder = clone_estimator(self.categorical_encoder)
         encoded = encoder.fit_transform(X)
         self.categorical_encoder_ = encoder
         encoded = np.asarray(encoded.toarray() if sparse.issparse(encoded) else encoded)
-        return list(encoder.categories_), encoded.astype(np.int32), encoded
+        return (list(encoder.categories_), lambda j: encoded[:, j].astype(np.int32),
+                encoded.dtype)
+
+    def _resample(self, data):
+        """The plan's rows (for provenance), written straight into one output:
+        X's rows, then each block's modes (no row is copied or interpolated)."""
+        plan = self._plan(data).finalize()
+        X = data.X
+        n_samples, n_new = X.shape[0], len(plan.base)
+        X_out = np.empty((n_samples + n_new, X.shape[1]), dtype=self._output_dtype)
+        X_out[:n_samples] = X
+        y_out = np.empty(n_samples + n_new, dtype=data.y.dtype)
+        y_out[:n_samples] = data.y
+        offset = n_samples
+        for block in plan.blocks:
+            block.post_step(X_out, offset, offset + len(block), block)
+            y_out[offset:offset + len(block)] = block.label
+            offset += len(block)
+        self._record(plan)
+        kind = self.__dict__.pop("_sparse_input", None)
+        if kind is not None:
+            X_out = kind(X_out)
+            X_out.sort_indices()
+        return X_out, y_out
 
     def _plan(self, data):
         X = data.X
         self.nn_k_ = neighbors_estimator(self.k_neighbors, self.n_jobs)
         if not isinstance(self.nn_k_, ExactNearestNeighbors):
             self.nn_k_.set_params(metric="precomputed")
-        categories, codes, encoded = self._encode(X)
+        categories, column_codes, encoded_dtype = self._encode(X)
         n_levels = np.asarray([np.asarray(c).size for c in categories], dtype=np.intp)
-        tables, offsets = _vdm_tables(codes, data.codes, len(data.classes), n_levels)
+        requested = [(label, n) for label, n in self.sampling_strategy_.items() if n > 0]
+        class_codes = {label: np.empty((len(data.rows_of(label)), X.shape[1]),
+                                       dtype=np.int32) for label, _ in requested}
+        tables, offsets, offset = [], [], 0
+        for j in range(X.shape[1]):
+            codes = column_codes(j)
+            tables.append(_vdm_table(codes, data.codes, len(data.classes), int(n_levels[j])))
+            offsets.append(offset)
+            offset += int(n_levels[j]) ** 2
+            for label, _ in requested:
+                class_codes[label][:, j] = codes[data.rows_of(label)]
+            del codes
+        tables = np.concatenate(tables) if tables else np.empty(0)
+        offsets = np.asarray(offsets, dtype=np.intp)
+        decoded = self._decoded_dtype(categories, encoded_dtype)
+        self._output_dtype = np.result_type(X.dtype, decoded)
         plan = ResamplePlan()
-        for label, n_samples in self.sampling_strategy_.items():
-            if n_samples == 0:
-                continue
+        for label, n_samples in requested:
             rows = data.rows_of(label)
-            class_codes = np.ascontiguousarray(codes[rows])
-            neighbors = self._class_neighbors(data, class_codes, tables, offsets, n_levels)
+            codes = class_codes.pop(label)
+            neighbors = self._class_neighbors(data, codes, tables, offsets, n_levels)
             random_state = check_random_state(self.random_state)
             picked = random_state.randint(0, len(rows), size=n_samples)
             voters = neighbors[picked]
-            modes = np.empty((n_samples, codes.shape[1]), dtype=encoded.dtype)
+            modes = np.empty((n_samples, codes.shape[1]), dtype=encoded_dtype)
             for j in range(codes.shape[1]):
-                modes[:, j] = _mode(class_codes[:, j][voters])
+                modes[:, j] = _mode(codes[:, j][voters])
             base = rows[picked]
             block = SyntheticBlock(label, base, base, np.zeros(n_samples), copies=True)
             block.post_step = self._write_modes(modes, categories)
             plan.add(block)
         return plan
+
+    def _decoded_dtype(self, categories, encoded_dtype):
+        if self.categorical_encoder is None:
+            return np.result_type(*[np.asarray(c).dtype for c in categories]) \
+                if categories else np.dtype(np.int32)
+        probe = np.zeros((1, len(categories)), dtype=encoded_dtype)
+        return np.asarray(self.categorical_encoder_.inverse_transform(probe)).dtype
 
     def _class_neighbors(self, data, class_codes, tables, offsets, n_levels):
         n_rows = class_codes.shape[0]
@@ -865,26 +906,19 @@ class SMOTEN(BaseSMOTE):
         return post_step
 
 
-def _vdm_tables(codes, class_codes, n_classes, n_levels):
-    """Per feature the ``L x L`` table of ``(sum_c |P[b, c] - P[a, c]|)**2`` with
-    imbalanced-learn's ``ValueDifferenceMetric`` probabilities and scipy's
-    ``distance_matrix`` arithmetic (numpy's sum over the classes, then a square);
-    flattened into one array with per-feature offsets."""
-    tables, offsets, offset = [], [], 0
-    for f in range(codes.shape[1]):
-        levels = int(n_levels[f])
-        proba = np.empty((levels, n_classes), dtype=np.float64)
-        for c in range(n_classes):
-            proba[:, c] = np.bincount(codes[class_codes == c, f], minlength=levels)
-        with np.errstate(invalid="ignore"):
-            proba /= proba.sum(axis=1).reshape(-1, 1)
-        np.nan_to_num(proba, copy=False)
-        term = np.sum(np.abs(proba[None, :, :] - proba[:, None, :]), axis=-1) ** 2
-        tables.append(np.ascontiguousarray(term).ravel())
-        offsets.append(offset)
-        offset += levels * levels
-    return (np.concatenate(tables) if tables else np.empty(0),
-            np.asarray(offsets, dtype=np.intp))
+def _vdm_table(codes, class_codes, n_classes, n_levels):
+    """One feature's ``L x L`` table of ``(sum_c |P[b, c] - P[a, c]|)**2`` (flat),
+    with imbalanced-learn's ``ValueDifferenceMetric`` probabilities (per-class
+    counts over all rows, divided by the level's count, 0/0 -> 0) and scipy's
+    ``distance_matrix`` arithmetic (numpy's sum over the classes, then a square)."""
+    counts = np.bincount(codes.astype(np.intp) * n_classes + class_codes,
+                         minlength=n_levels * n_classes)
+    proba = counts.reshape(n_levels, n_classes).astype(np.float64)
+    with np.errstate(invalid="ignore"):
+        proba /= proba.sum(axis=1).reshape(-1, 1)
+    np.nan_to_num(proba, copy=False)
+    term = np.sum(np.abs(proba[None, :, :] - proba[:, None, :]), axis=-1) ** 2
+    return np.ascontiguousarray(term).ravel()
 
 
 def _reject_complex(X):
