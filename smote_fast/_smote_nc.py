@@ -299,7 +299,7 @@ class SMOTENC(BaseSMOTE):
     >>> X = np.column_stack([rng.normal(size=100), rng.randint(0, 3, 100)])
     >>> y = np.array([0] * 80 + [1] * 20)
     >>> X_res, y_res = SMOTENC([1], random_state=0).fit_resample(X, y)
-    >>> np.bincount(y_res).tolist(), sorted(set(X_res[:, 1]))
+    >>> np.bincount(y_res).tolist(), sorted(set(X_res[:, 1].tolist()))
     ([80, 80], [0.0, 1.0, 2.0])
     """
 
@@ -400,7 +400,7 @@ class SMOTENC(BaseSMOTE):
             self._record(plan)
         finally:
             for name in ("_X_cont", "_categorical_columns", "_codes", "_votes",
-                         "_categories"):
+                         "_categories", "_dtype_enc"):
                 self.__dict__.pop(name, None)
         return X_out, y_out
 
@@ -815,6 +815,7 @@ class SMOTEN(BaseSMOTE):
             y_out[offset:offset + len(block)] = block.label
             offset += len(block)
         self._record(plan)
+        del self._output_dtype
         kind = self.__dict__.pop("_sparse_input", None)
         if kind is not None:
             X_out = kind(X_out)
