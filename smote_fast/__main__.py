@@ -13,7 +13,7 @@ import time
 from collections import Counter
 
 import smote_fast
-from smote_fast._roster import VARIANTS
+from smote_fast._roster import NOMINAL, OVER_SAMPLING, VARIANTS
 
 
 def tutorial_data():
@@ -23,6 +23,22 @@ def tutorial_data():
     return make_classification(n_samples=10000, n_features=2, n_redundant=0,
                                n_clusters_per_class=1, weights=[0.99], flip_y=0,
                                random_state=1)
+
+
+def mixed_data(X, nominal_only):
+    """The tutorial data with a categorical column (5 levels, from the first
+    feature's quantiles and a little noise) appended last, for SMOTE-NC; for
+    SMOTE-N all three columns as level codes."""
+    import numpy as np
+
+    rng = np.random.RandomState(0)
+    noisy = X[:, 0] + rng.normal(scale=0.5, size=len(X))
+    levels = np.searchsorted(np.quantile(noisy, [0.2, 0.4, 0.6, 0.8]), noisy)
+    if nominal_only:
+        codes = [np.searchsorted(np.quantile(X[:, j], np.linspace(0.1, 0.9, 9)), X[:, j])
+                 for j in range(X.shape[1])]
+        return np.column_stack(codes + [levels])
+    return np.column_stack([X, levels.astype(X.dtype)])
 
 
 def median_seconds(sampler, X, y, repeats):
@@ -54,8 +70,12 @@ def demo(output_png, repeats):
     print(header)
     print("-" * len(header))
     results = []
+    X_tutorial = X
     for variant in VARIANTS:
         label, class_name = variant.label, variant.cls.__name__
+        # SMOTE-NC / SMOTE-N: the tutorial data with categorical columns
+        X = X_tutorial if variant.kind != NOMINAL else mixed_data(
+            X_tutorial, nominal_only=not variant.interpolates)
         kwargs = {**variant.params, **variant.example_params}
         if "random_state" in variant.cls._get_param_names():
             kwargs["random_state"] = 0
@@ -70,10 +90,10 @@ def demo(output_png, repeats):
             line += f"{theirs_time * 1e3:>10.2f}ms{theirs_time / ours_time:>9.1f}x{str(same):>13}"
         print(line)
         # over-samplers put their synthetic rows after the original ones
-        n_kept = X.shape[0] if variant.kind == "over-sampling" else len(y_res)
+        n_kept = X.shape[0] if variant.kind in (OVER_SAMPLING, NOMINAL) else len(y_res)
         results.append((label, X_res, y_res, n_kept))
     if output_png:
-        write_plot(X, y, results, output_png)
+        write_plot(X_tutorial, y, results, output_png)
 
 
 def write_plot(X, y, results, path):

@@ -13,9 +13,15 @@ from ._combine import SMOTEENN, SMOTETomek
 from ._kmeans_smote import KMeansSMOTE
 from ._random_over_sampler import RandomOverSampler
 from ._smote import SMOTE, BorderlineSMOTE
+from ._smote_nc import SMOTEN, SMOTENC
 from ._svm_smote import SVMSMOTE
 
 OVER_SAMPLING = "over-sampling"
+# Over-samplers of categorical data: the synthetic rows come after the original
+# ones as for OVER_SAMPLING, but their categorical values are votes among
+# neighbours, so the provenance formula describes the continuous columns only
+# (SMOTE-NC) or no column (SMOTE-N); the demo gives them mixed data of its own.
+NOMINAL = "nominal over-sampling"
 CLEANING = "cleaning"
 COMBINATION = "combination"
 
@@ -49,7 +55,8 @@ class Variant:
         step to time on its own).
     kind : str
         ``'over-sampling'`` (adds synthetic rows after the original ones, with
-        provenance), ``'cleaning'`` (keeps a subset, ``sample_indices_``) or
+        provenance), ``'nominal over-sampling'`` (the same for categorical data:
+        provenance for the continuous columns only), ``'cleaning'`` (keeps a subset, ``sample_indices_``) or
         ``'combination'`` (an over-sampler then a cleaner).
     interpolates : bool
         Whether each synthetic row lies on the segment between its base row and
@@ -89,6 +96,8 @@ VARIANTS = (
     Variant("adasyn", "ADASYN", ADASYN, {}, ("n_neighbors",), minority_search="against_all"),
     Variant("kmeanssmote", "K-Means SMOTE", KMeansSMOTE, {}, ("k_neighbors",),
             needs_sklearn=True, example_params={"cluster_balance_threshold": 0.1}),
+    Variant("smotenc", "SMOTE-NC", SMOTENC, {"categorical_features": [-1]}, kind=NOMINAL),
+    Variant("smoten", "SMOTE-N", SMOTEN, {}, kind=NOMINAL, interpolates=False),
     Variant("randomoversampler", "Random over-sampling", RandomOverSampler, {}, (),
             minority_search="none", interpolates=False),
     Variant("enn", "Edited NN", EditedNearestNeighbours, {}, ("n_neighbors",),

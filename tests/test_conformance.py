@@ -49,6 +49,8 @@ FILE_GROUPS = {
     "test_tomek_links": ("under_sampling/_prototype_selection/tests/test_tomek_links.py",),
     "test_smote_enn": ("combine/tests/test_smote_enn.py",),
     "test_smote_tomek": ("combine/tests/test_smote_tomek.py",),
+    "test_smote_nc": ("over_sampling/_smote/tests/test_smote_nc.py",),
+    "test_smoten": ("over_sampling/_smote/tests/test_smoten.py",),
     "over_sampling_common": ("over_sampling/tests/test_common.py",),
     "common": ("tests/test_common.py",),
 }
@@ -64,6 +66,8 @@ GROUP_CLASS = {
     "test_tomek_links": "TomekLinks",
     "test_smote_enn": "SMOTEENN",
     "test_smote_tomek": "SMOTETomek",
+    "test_smote_nc": "SMOTENC",
+    "test_smoten": "SMOTEN",
     "over_sampling_common": None,
     "common": None,
 }
@@ -80,12 +84,15 @@ MIN_PASSED = {
     ("test_tomek_links", "TomekLinks"): 7,
     ("test_smote_enn", "SMOTEENN"): 6,
     ("test_smote_tomek", "SMOTETomek"): 5,
+    ("test_smote_nc", "SMOTENC"): 23,
+    ("test_smoten", "SMOTEN"): 5,
     ("over_sampling_common", "SMOTE"): 1,
     ("over_sampling_common", "BorderlineSMOTE"): 3,
     ("over_sampling_common", "SVMSMOTE"): 3,
     ("over_sampling_common", "ADASYN"): 1,
     ("over_sampling_common", "KMeansSMOTE"): 1,
-    **{("common", name): 59 for name in SAMPLER_NAMES},
+    # imbalanced-learn's common-test generator skips SMOTENC (it needs categorical_features)
+    **{("common", name): 59 for name in SAMPLER_NAMES if name != "SMOTENC"},
     ("common", "RandomOverSampler"): 61,
 }
 #: checks that may be skipped (scikit-learn skips them unless SCIPY_ARRAY_API=1)

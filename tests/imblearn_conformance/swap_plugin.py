@@ -64,6 +64,8 @@ DEDICATED_FILES = {
     "test_tomek_links.py": "TomekLinks",
     "test_smote_enn.py": "SMOTEENN",
     "test_smote_tomek.py": "SMOTETomek",
+    "test_smote_nc.py": "SMOTENC",
+    "test_smoten.py": "SMOTEN",
 }
 COMMON_FILE = "test_common.py"
 IMPL_ENV_VAR = "SMOTE_FAST_SWAP_IMPL"
