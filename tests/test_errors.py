@@ -32,8 +32,11 @@ from sklearn.svm import SVC  # noqa: E402
 X_ERR = np.random.RandomState(0).normal(size=(30, 2))
 Y_ERR = np.array([0] * 20 + [1] * 10)
 EVERY = SMOTE_FAMILY_KEYS
+#: the nominal samplers validate their own way (categorical columns of any dtype);
+#: their rows are at the end of the catalogue
+NOMINAL = tuple(k for k in VARIANT_KEYS if by_key(k).kind == "nominal over-sampling")
 #: samplers that validate X as numbers (RandomOverSampler copies any dtype)
-NUMERIC = tuple(k for k in VARIANT_KEYS if k != "randomoversampler")
+NUMERIC = tuple(k for k in VARIANT_KEYS if k != "randomoversampler" and k not in NOMINAL)
 WITH_NEIGHBORS = tuple(k for k in VARIANT_KEYS if by_key(k).neighbor_params)
 WITH_RANDOM_STATE = tuple(k for k in VARIANT_KEYS if takes(k, "random_state"))
 WITH_N_JOBS = tuple(k for k in VARIANT_KEYS if takes(k, "n_jobs"))
@@ -504,6 +507,26 @@ def _cleaning_and_family_cases():
                        "cluster_balance_threshold or increasing the number of clusters."),
              {"kmeans_estimator": 2, "cluster_balance_threshold": 0.99}),
     ]
+    X_cat = np.c_[X_ERR, np.arange(30) % 3]
+    cases += [
+        Case("categorical_features_repeated", ("smotenc",), ValueError, "more than once",
+             {"categorical_features": [2, -1]}, data=(X_cat, Y_ERR), imblearn=False),
+        Case("categorical_features_out_of_range", ("smotenc",), ValueError,
+             re.escape("all features must be in [0, 2]"), {"categorical_features": [3]},
+             data=(X_cat, Y_ERR)),
+        Case("categorical_features_all", ("smotenc",), ValueError,
+             "SMOTE-NC is not designed to work only with categorical features",
+             {"categorical_features": [0, 1, 2]}, data=(X_cat, Y_ERR)),
+        # imbalanced-learn's SMOTENC returns outputs of different lengths: fixed
+        Case("smotenc_inconsistent_lengths", ("smotenc",), ValueError,
+             "inconsistent numbers of samples", {"categorical_features": [2]},
+             data=(X_cat, Y_ERR[:-1]), imblearn=False),
+        Case("nominal_k_above_class_size", NOMINAL, ValueError,
+             "Expected n_neighbors <= n_samples_fit", {"k_neighbors": 50},
+             data=(np.c_[np.arange(30) % 2, np.arange(30) % 3, np.arange(30) % 5], Y_ERR)),
+        Case("smoten_inconsistent_lengths", ("smoten",), ValueError,
+             "inconsistent numbers of samples", data=(np.c_[np.arange(30) % 3], Y_ERR[:-1])),
+    ]
     for key, name in (("smoteenn", "enn"), ("smotetomek", "tomek")):
         cases += [
             Case("smote_not_a_sampler", (key,), ValueError, f"The 'smote' parameter of {_name(key)}",
@@ -535,7 +558,8 @@ def _svm_data():
 def _catalogue():
     cases = _param_cases()
     for id, X, y, exc, pattern in _data_cases():
-        keys = NUMERIC if id in _NUMERIC_ONLY else VARIANT_KEYS
+        keys = NUMERIC if id in _NUMERIC_ONLY else tuple(
+            k for k in VARIANT_KEYS if k not in NOMINAL)
         if id == "bool_X":  # only interpolation subtracts rows (K-Means fails earlier)
             keys = tuple(k for k in keys if by_key(k).kind != "cleaning"
                          and k not in ("randomoversampler", "kmeanssmote"))
@@ -632,8 +656,12 @@ def test_the_catalogue_covers_every_variant():
 def test_protocol_errors(key):
     name = _name(key)
     cls = by_key(key).cls
-    with pytest.raises(TypeError, match=re.escape("takes 1 positional argument but 2 were given")):
-        cls("auto")
+    # SMOTENC's categorical_features and SMOTEN's categorical_encoder may be
+    # positional, as in imbalanced-learn; nothing else is
+    first = 2 if key in NOMINAL else 1
+    with pytest.raises(TypeError, match=f"takes (from 1 to )?{first} positional arguments? "
+                                        f"but {first + 1} were given"):
+        cls(*["auto"] * first)
     with pytest.raises(
         ValueError, match=re.escape(f"Invalid parameter 'foo' for estimator {name}(")
     ):

@@ -21,7 +21,7 @@ import numpy as np
 import pytest
 from _support import (
     NEEDS_M,
-    VARIANT_KEYS,
+    SMOTE_FAMILY_KEYS,
     by_key,
     class_counts,
     gaussian_classes,
@@ -41,7 +41,7 @@ require("sklearn")
 from imblearn import over_sampling as imb_over  # noqa: E402
 from sklearn.neighbors import NearestNeighbors  # noqa: E402
 
-ALL_VARIANTS = list(VARIANT_KEYS)
+ALL_VARIANTS = list(SMOTE_FAMILY_KEYS)  # the samplers with SMOTE's parameters
 
 
 # --------------------------------------------------------------------------- data
