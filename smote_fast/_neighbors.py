@@ -73,7 +73,7 @@ _SAFE_MAGNITUDE = {True: 1e17, False: 1e150}
 
 
 def kneighbors(query, reference, n_neighbors, *, query_in_reference=None, n_jobs=None,
-               chunk_size=None, return_distance=False):
+               chunk_size=None, return_distance=False, magnitude=None):
     """Exact k nearest neighbours of ``query`` rows among ``reference`` rows.
 
     Parameters
@@ -92,6 +92,11 @@ def kneighbors(query, reference, n_neighbors, *, query_in_reference=None, n_jobs
         Query rows per task on the GEMM path. Never changes the result.
     return_distance : bool
         Also return the exact squared distances.
+    magnitude : float, optional
+        The largest absolute value of a wider search this one is part of (a
+        partitioned search over blocks of X): float64 data are then rescaled, or
+        not, exactly as a search over all of that data would be, so the blocks'
+        distances equal the single search's bit for bit. None: this search's own.
 
     Returns
     -------
@@ -116,12 +121,14 @@ def kneighbors(query, reference, n_neighbors, *, query_in_reference=None, n_jobs
         path = "tree"
     else:
         path = "gemm"
+    global_magnitude = magnitude
     if path == "direct":
         # The kernel reports the inputs' largest magnitude, so the float64 range
         # check costs no pass of its own; in the rare unsafe case, redo rescaled.
         magnitude = _knn.knn_direct(query, reference, query_in_reference, indices,
                                     distances, n_threads)
-        if query.dtype != np.float64 or _safe_magnitude(magnitude):
+        if query.dtype != np.float64 or _safe_magnitude(
+                magnitude if global_magnitude is None else global_magnitude):
             return (indices, distances) if return_distance else indices
     # Column extremes serve both the float64 range check and the GEMM's overflow
     # guard: one pass each for the minimum and maximum of each distinct array.
@@ -129,7 +136,7 @@ def kneighbors(query, reference, n_neighbors, *, query_in_reference=None, n_jobs
     if query.dtype == np.float64 or path in ("gemm", "tree"):
         low, high = _extremes(query, reference, n_threads)
     query, reference, distance_scale, low, high = _power_of_two_rescaled(
-        query, reference, low, high)
+        query, reference, low, high, global_magnitude)
     if path == "direct":
         _knn.knn_direct(query, reference, query_in_reference, indices, distances,
                         n_threads)
@@ -185,15 +192,17 @@ def _safe_magnitude(magnitude):
     return magnitude == 0.0 or 1e-100 < magnitude < 1e100
 
 
-def _power_of_two_rescaled(query, reference, low, high):
+def _power_of_two_rescaled(query, reference, low, high, magnitude=None):
     """Rescale float64 data whose squared differences would overflow or underflow
     float64 by an exact power of two: every distance scales exactly, so the order
     is the one of exact arithmetic. Returns the inputs, the distance factor to
     undo it and the rescaled extremes. (float32 data cannot overflow float64
-    squares.)"""
+    squares.) ``magnitude``, when given, replaces the inputs' own largest
+    absolute value (see ``kneighbors``)."""
     if query.dtype != np.float64 or low is None:
         return query, reference, 1.0, low, high
-    magnitude = max(max(high.tolist()), -min(low.tolist()))  # few values: no numpy calls
+    if magnitude is None:
+        magnitude = max(max(high.tolist()), -min(low.tolist()))  # few values: no numpy calls
     if _safe_magnitude(magnitude):
         return query, reference, 1.0, low, high
     factor = np.ldexp(1.0, -int(np.frexp(magnitude)[1]))
