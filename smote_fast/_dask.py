@@ -63,6 +63,7 @@ SPLIT_EVERY = 8
 MINORITY_SHARE = 0.25
 
 _SUPPORTED = ("SMOTE", "BorderlineSMOTE", "ADASYN")
+_Y_COLUMN = "__smote_fast_y__"
 
 
 def is_dask(obj):
@@ -153,16 +154,18 @@ class _Job:
             self.x_parts = list(X_rows.to_delayed().ravel())
             self.columns = None
         elif self.x_kind == "dataframe":
+            from pandas.api.types import is_bool_dtype, is_numeric_dtype
+
             meta = X._meta
-            bad = [c for c, t in meta.dtypes.items() if np.dtype(t).kind not in "biuf"
-                   or np.dtype(t) == np.bool_]
+            bad = [c for c, t in meta.dtypes.items()
+                   if not is_numeric_dtype(t) or is_bool_dtype(t)]
             if bad:
                 raise ValueError(
                     f"{name} on Dask needs numeric columns; not numeric: "
                     + ", ".join(f"{c!r} ({meta.dtypes[c]})" for c in bad)
                     + ". Encode or drop them first.")
             self.x_dtype = meta.to_numpy().dtype
-            if self.x_dtype == object:
+            if self.x_dtype.kind == "O":
                 self.x_dtype = np.dtype(np.float64)
             self.n_features = len(meta.columns)
             self.x_parts = list(X.to_delayed())
@@ -186,7 +189,22 @@ class _Job:
             self.y_dtype = y.dtype
             self.y_name = None
         elif self.y_kind == "series":
-            self.y_parts = list(y.to_delayed())
+            if self.x_kind == "dataframe":
+                # One frame: dask aligns X and y partition by partition (the same
+                # source is read once per pass, and an optimiser that splits a
+                # source differently by columns cannot misalign them).
+                try:
+                    combined = X.assign(**{_Y_COLUMN: y})
+                except Exception as exc:
+                    raise ValueError(
+                        f"X and y could not be aligned partition by partition ({exc}): "
+                        "take both from one dataframe, or give them known divisions."
+                    ) from exc
+                parts = list(combined.to_delayed())
+                self.x_parts = [dask.delayed(_without_y, pure=True)(p) for p in parts]
+                self.y_parts = [dask.delayed(_only_y, pure=True)(p) for p in parts]
+            else:
+                self.y_parts = list(y.to_delayed())
             self.y_dtype = y._meta.dtype
             self.y_numpy_dtype = y._meta.to_numpy().dtype
             self.y_name = y._meta.name
@@ -545,7 +563,7 @@ class _Job:
         import pandas as pd
 
         meta = pd.Series([], dtype=y_dtype, name=self.y_name)
-        parts = [dask.delayed(_reindexed, pure=True)(p, int(self.offsets[i]))
+        parts = [dask.delayed(_reindexed, pure=True)(p, int(self.offsets[i]), self.y_name)
                  for i, p in enumerate(self.y_parts)]
         start = self.n_samples
         for n, label in zip(lengths, labels, strict=True):
@@ -628,6 +646,14 @@ def _tree(parts, merge, m):
 
 def _identity(block):
     return block
+
+
+def _without_y(part):
+    return part.drop(columns=_Y_COLUMN)
+
+
+def _only_y(part):
+    return part[_Y_COLUMN]
 
 
 def _labels(part):
@@ -896,11 +922,15 @@ def _write(rows, base, neighbor, steps, scale, out, n_jobs):
     return out
 
 
-def _reindexed(part, offset):
-    part = part.copy(deep=False)
+def _reindexed(part, offset, name=False):
+    """A partition with its rows' global positions as index (and, for y, the
+    caller's name)."""
     import pandas as pd
 
+    part = part.copy(deep=False)
     part.index = pd.RangeIndex(offset, offset + len(part))
+    if name is not False:
+        part.name = name
     return part
 
 
