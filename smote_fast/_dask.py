@@ -304,18 +304,34 @@ class _Job:
         (table,) = dask.persist(table)
         return table
 
+    def _scan_passes(self, m):
+        """1 (a plain merge tree of every partition's top-m lists) when those lists
+        move less than an eighth of X's bytes, else 2 (the bounded two-pass scan);
+        the dask config value ``smote_fast.scan-passes`` (1 or 2) overrides it.
+        Either gives the same neighbours."""
+        forced = dask.config.get("smote_fast.scan-passes", None)
+        if forced is not None:
+            return int(forced)
+        n_queries = int(self.counts[self.target_codes].sum())
+        one_pass = 17 * n_queries * m * int((self.lengths > 0).sum())
+        x_bytes = self.n_samples * self.n_features * np.dtype(self.x_dtype).itemsize
+        return 1 if one_pass * 8 <= x_bytes else 2
+
     def _scan(self, m):
         """Borderline/ADASYN: the m nearest rows of X to every minority row."""
         n_queries = int(self.counts[self.target_codes].sum())
-        nonempty = int((self.lengths > 0).sum())
-        first = max(1, min(m, -(-m // max(nonempty, 1))))
-        leaves = [dask.delayed(_scan_nearest, pure=True)(
-                      xp, int(self.offsets[i]), int(self.lengths[i]), self.minority, first,
-                      self.magnitude, self.x_kind, self.x_dtype, self.n_jobs)
-                  for i, xp in enumerate(self.x_parts)]
-        tau = _tree(leaves, _merge_nearest, m)
-        tau = dask.delayed(_kth, pure=True)(tau, m)
-        (tau,) = dask.persist(tau)
+        self.scan_passes = self._scan_passes(m)
+        tau = None
+        if self.scan_passes == 2:
+            nonempty = int((self.lengths > 0).sum())
+            first = max(1, min(m, -(-m // max(nonempty, 1))))
+            leaves = [dask.delayed(_scan_nearest, pure=True)(
+                          xp, int(self.offsets[i]), int(self.lengths[i]), self.minority,
+                          first, self.magnitude, self.x_kind, self.x_dtype, self.n_jobs)
+                      for i, xp in enumerate(self.x_parts)]
+            tau = _tree(leaves, _merge_nearest, m)
+            tau = dask.delayed(_kth, pure=True)(tau, m)
+            (tau,) = dask.persist(tau)
         leaves = [dask.delayed(_scan_within, pure=True)(
                       xp, yp, int(self.offsets[i]), int(self.lengths[i]), self.minority, m,
                       tau, self.magnitude, self.classes, self.x_kind, self.x_dtype,
@@ -800,12 +816,15 @@ def _kth(nearest, m):
 
 def _scan_within(x_part, y_part, offset, n_rows, minority, m, tau, magnitude, classes, kind,
                  dtype, n_jobs):
-    """Pass 2: the entries of one partition's m nearest within tau (ragged)."""
+    """The entries of one partition's m nearest (two passes: those within tau),
+    ragged: (query, distance, global row, class code)."""
     reference = _block_X(x_part, kind, dtype)
     labels = _labels(y_part)
     queries, gidx = _queries(minority)
     index, distance = _block_search(queries, gidx, reference, offset, m, magnitude, n_jobs)
-    keep = (index >= 0) & (distance <= tau[:, None])
+    keep = index >= 0
+    if tau is not None:  # two passes: only what can be among the m nearest
+        keep &= distance <= tau[:, None]
     query, column = np.nonzero(keep)
     local = index[query, column]
     codes = np.searchsorted(classes, labels[local]).astype(np.int16) if local.size else \

@@ -166,6 +166,16 @@ def test_extreme_magnitudes_use_the_global_scale(variant, magnitude):
              random_state=2)
 
 
+@pytest.mark.parametrize("passes", [1, 2])
+def test_one_and_two_pass_scans_agree(passes, monkeypatch):
+    monkeypatch.setattr(sf_dask, "SPLIT_EVERY", 3)
+    X, y = make_data(n=500, n_classes=3, seed=17)
+    with dask.config.set({"smote_fast.scan-passes": passes}):
+        for variant in ("borderline-1", "borderline-2", "adasyn"):
+            run_both(variant, X, y, da.from_array(X, chunks=(23, -1)),
+                     da.from_array(y, chunks=(23,)), random_state=9)
+
+
 def test_ties_are_broken_by_global_row():
     X, y = make_data(n=200, d=2, seed=9)
     X = np.round(X)  # many tied distances and duplicate rows
