@@ -41,7 +41,7 @@ import numpy as np
 from ._borderline import classify_danger_noise
 from ._danger import DANGER
 from ._interpolate import interpolate_dense
-from ._neighbors import check_enough_samples, kernel_ready, kneighbors
+from ._neighbors import _safe_magnitude, check_enough_samples, kernel_ready, kneighbors
 from ._random import check_random_state, randint_then_random_sample
 from ._sources import neighbors_estimator
 from ._validation import (
@@ -777,6 +777,13 @@ def _block_search(queries, query_gidx, reference, offset, n, magnitude, n_jobs):
     if queries.dtype != reference.dtype:
         common = np.promote_types(queries.dtype, reference.dtype)
         queries, reference = queries.astype(common), reference.astype(common)
+    if queries.dtype == np.float64 and not _safe_magnitude(magnitude):
+        # Rescale as the single search over all of X does, here, so that the
+        # distances merged across partitions are the scaled ones it orders by
+        # (unscaled they may overflow to inf and tie).
+        factor = np.ldexp(1.0, -int(np.frexp(magnitude)[1]))
+        queries, reference, magnitude = queries * factor, reference * factor, \
+            magnitude * factor
     groups = ([(np.arange(n_queries), min(n, n_rows))] if n_rows > n
               else [(np.flatnonzero(~inside), min(n, n_rows)),
                     (np.flatnonzero(inside), min(n, n_rows - 1))])
@@ -792,18 +799,28 @@ def _block_search(queries, query_gidx, reference, offset, n, magnitude, n_jobs):
 
 
 def _scan_nearest(x_part, offset, n_rows, minority, first, magnitude, kind, dtype, n_jobs):
-    """Pass 1: each query's ``first`` smallest distances within one partition."""
+    """Pass 1: each query's ``first`` smallest distances within one partition,
+    rounded up to float32 (still upper bounds, half the bytes)."""
     reference = _block_X(x_part, kind, dtype)
     queries, gidx = _queries(minority)
-    return _block_search(queries, gidx, reference, offset, first, magnitude, n_jobs)[1]
+    distance = _block_search(queries, gidx, reference, offset, first, magnitude, n_jobs)[1]
+    return _rounded_up(distance)
+
+
+def _rounded_up(distance):
+    with np.errstate(over="ignore"):
+        single = distance.astype(np.float32)
+    low = single < distance
+    single[low] = np.nextafter(single[low], np.float32(np.inf))
+    return single
 
 
 def _merge_nearest(m, *parts):
     if not parts:
-        return np.empty((0, m))
+        return np.empty((0, m), dtype=np.float32)
     merged = np.sort(np.concatenate(parts, axis=1), axis=1)[:, :m]
     if merged.shape[1] < m:
-        pad = np.full((merged.shape[0], m - merged.shape[1]), np.inf)
+        pad = np.full((merged.shape[0], m - merged.shape[1]), np.inf, dtype=merged.dtype)
         merged = np.concatenate([merged, pad], axis=1)
     return merged
 
@@ -811,7 +828,7 @@ def _merge_nearest(m, *parts):
 def _kth(nearest, m):
     """tau: the m-th smallest of real distances, an upper bound of the m-th
     nearest distance (inf when fewer than m were seen)."""
-    return np.ascontiguousarray(nearest[:, m - 1])
+    return np.ascontiguousarray(nearest[:, m - 1], dtype=np.float64)
 
 
 def _scan_within(x_part, y_part, offset, n_rows, minority, m, tau, magnitude, classes, kind,

@@ -156,7 +156,7 @@ def test_random_state_instance_and_none(variant, monkeypatch):
 
 
 @pytest.mark.parametrize("variant", ["borderline-1", "adasyn"])
-@pytest.mark.parametrize("magnitude", [1e150, 1e-150])
+@pytest.mark.parametrize("magnitude", [1e150, 1e200, 1e-150])
 def test_extreme_magnitudes_use_the_global_scale(variant, magnitude):
     # float64 squares overflow/underflow: every partition must rescale as one search
     X, y = make_data(n=300, seed=7)
