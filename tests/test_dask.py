@@ -399,3 +399,26 @@ def test_worker_killed_mid_computation(client):
     np.testing.assert_array_equal(X_out, X_ref)
     np.testing.assert_array_equal(y_out, y_ref)
     client.wait_for_workers(2, timeout=60)
+
+
+@pytest.mark.dask_distributed
+def test_readme_example_runs_as_a_script(tmp_path):
+    """The README's Dask example, run as a fresh script: Parquet in, a LocalCluster,
+    resampled Parquet out."""
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    code = re.search(r"<!-- dask-example -->\n```python\n(.*?)```", readme, re.S).group(1)
+    (tmp_path / "example.py").write_text(code)
+    done = subprocess.run([sys.executable, "example.py"], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    counts = eval(done.stdout.strip().splitlines()[-1])  # {label: rows}
+    assert counts[0] == counts[1] > 90_000
+    resampled = pd.read_parquet(tmp_path / "transactions_resampled")
+    local = pd.read_parquet(tmp_path / "transactions")
+    X_ref, y_ref = BorderlineSMOTE(random_state=0).fit_resample(
+        local.drop(columns="is_fraud"), local["is_fraud"])
+    pd.testing.assert_frame_equal(resampled.drop(columns="is_fraud"), X_ref, check_exact=True)
+    np.testing.assert_array_equal(resampled["is_fraud"].to_numpy(), y_ref.to_numpy())
