@@ -145,20 +145,27 @@ def subprocess_run(mode, **kw):
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def model(n, m_rows, d, b, m, k, partitions, workers):
-    """Bytes over the network per step (the README's model)."""
+def model(sampler, n, m_rows, d, b, partitions, workers, m=10, k=5, passes=None):
+    """Upper bounds of the bytes over the network per step, if every message
+    crossed it (tasks that run where their inputs are move less)."""
     synthetic = n - 2 * m_rows
-    return {
-        "census (labels)": 8 * partitions * 2,
+    chunk_rows = min(1 << 20, (64 << 20) // (d * b))
+    steps = {
+        "census": 16 * partitions,
         "gather minority": m_rows * (d * b + 8),
         "minority to workers": workers * m_rows * (d * b + 8),
-        "scan, one pass (plain tree)": 17 * m_rows * m * partitions,
-        "scan, two passes": 4 * m_rows * partitions * 2 + 8 * m_rows * workers
-        + 17 * m_rows * m * 2,
-        "within-class k-NN tables": m_rows * k * 8,
-        "draw checkpoints": 5200 * max(1, synthetic // ((64 << 20) // (d * b))),
-        "X (for comparison)": n * (d * b + 8),
+        "k-NN tables": m_rows * k * 8,
+        "draw checkpoints": 5200 * max(1, -(-synthetic // chunk_rows)),
     }
+    if sampler != "SMOTE":
+        if passes is None:
+            passes = 1 if 17 * m_rows * m * partitions * 8 <= n * d * b else 2
+        steps["scan"] = (17 * m_rows * m * partitions if passes == 1 else
+                         4 * m_rows * partitions * 2 + 8 * m_rows * workers
+                         + 17 * m_rows * m * 2)
+    steps["total"] = sum(steps.values())
+    steps["X"] = n * (d * b + 8)
+    return steps
 
 
 def main():
@@ -204,10 +211,17 @@ def main():
                      "dask": dasks, "equal_synthetic_rows": equal})
         print(json.dumps(rows[-1])[:400], flush=True)
     models = {}
-    for partitions in (16, 40, 100, 1000):
-        models[partitions] = model(2_000_000 if partitions != 40 else 20_000_000, 20_000
-                                   if partitions != 40 else 200_000, D, 4, 10, 5, partitions,
-                                   max(2, partitions // 10))
+    for row in rows:
+        n, m_rows = row["n"], row["n"] // args.minority_every
+        for partitions in (-(-n // row["chunk_rows"]), 100, 1000):
+            workers = 2 if partitions < 100 else partitions // 10
+            for passes in ((None,) if row["sampler"] == "SMOTE" else (1, 2)):
+                key = f"{row['sampler']} N={n:.0e} P={partitions} W={workers}" + (
+                    f" passes={passes}" if passes else "")
+                models[key] = model(row["sampler"], n, m_rows, D, 4, partitions, workers,
+                                    passes=passes)
+        row["model_bytes"] = model(row["sampler"], n, m_rows, D, 4,
+                                   -(-n // row["chunk_rows"]), 2)["total"]
     out = {"rows": rows, "model": models, "cpu_count": os.cpu_count(),
            "note": "one machine: n_jobs=2 threads; dask: 2 worker processes x 1 thread"}
     name = "dask_quick" if quick else "dask"
@@ -224,7 +238,7 @@ def _median(values):
 def report(out):
     lines = ["| sampler | n x d | one machine fit_resample s (+ making X) | dask total s "
              "(planning) | ratio | client peak GB one machine / dask | worker peak GB "
-             "(limit) | between workers MB | tasks | partitions | same rows |",
+             "(limit) | between workers MB (model bound) | tasks | partitions | same rows |",
              "|---|---|---|---|---|---|---|---|---|---|---|"]
     for row in out["rows"]:
         single = [r for r in row["single"] if "error" not in r]
@@ -244,7 +258,8 @@ def report(out):
             f"{_median([r['client_peak_bytes'] for r in dasks]) / gb:.2f} | "
             f"{max(dasks[0]['worker_peak_bytes']) / gb:.2f} "
             f"({min(dasks[0]['worker_memory_limit']) / gb:.2f}) | "
-            f"{_median([r['bytes_between_workers'] for r in dasks]) / 1e6:.1f} | "
+            f"{_median([r['bytes_between_workers'] for r in dasks]) / 1e6:.1f} "
+            f"({row['model_bytes'] / 1e6:.1f}) | "
             f"{dasks[0]['tasks']} | {dasks[0]['partitions']} | {row['equal_synthetic_rows']} |")
     lines.append("")
     lines.append("Profile of the first Dask run per sampler (compute seconds by task function):")
@@ -255,10 +270,14 @@ def report(out):
                             list(dasks[0]["compute_s_by_function"].items())[:8])
             lines.append(f"- {row['sampler']}: {top}; transfers {dasks[0]['transfer_s']:.2f} s")
     lines.append("")
-    lines.append("Model of bytes over the network per step (MB):")
-    for partitions, steps in out["model"].items():
-        lines.append(f"- P={partitions}: " + ", ".join(f"{k} {v / 1e6:.1f}"
-                                                       for k, v in steps.items()))
+    lines.append("Model: upper bounds of bytes over the network per step (MB), at the "
+                 "measured sizes and at 100 and 1000 partitions (W = P/10 workers):")
+    for key, steps in out["model"].items():
+        workers = int(key.split("W=")[1].split()[0])
+        lines.append(f"- {key}: " + ", ".join(f"{k} {v / 1e6:.1f}"
+                                              for k, v in steps.items())
+                     + f"; network time at 100 MB/s per worker <= "
+                     f"{steps['total'] / (workers * 1e8):.2f} s")
     return "\n".join(lines) + "\n"
 
 
