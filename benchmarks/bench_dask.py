@@ -87,7 +87,8 @@ def run_dask(args):
                   for w, info in client.scheduler_info()["workers"].items()}
         X, y = lazy_data(args.n, args.chunk_rows, args.minority_every)
         sampler = getattr(smote_fast, args.sampler)(random_state=0)
-        with get_task_stream(client) as stream:
+        passes = {"smote_fast.scan-passes": args.scan_passes} if args.scan_passes else {}
+        with get_task_stream(client) as stream, dask.config.set(passes):
             start = time.perf_counter()
             X_res, y_res = sampler.fit_resample(X, y)
             plan_s = time.perf_counter() - start
@@ -159,7 +160,7 @@ def model(sampler, n, m_rows, d, b, partitions, workers, m=10, k=5, passes=None)
     }
     if sampler != "SMOTE":
         if passes is None:
-            passes = 1 if 17 * m_rows * m * partitions * 8 <= n * d * b else 2
+            passes = 1 if 17 * m_rows * m * partitions * 4 <= n * d * b else 2
         steps["scan"] = (17 * m_rows * m * partitions if passes == 1 else
                          4 * m_rows * partitions * 2 + 8 * m_rows * workers
                          + 17 * m_rows * m * 2)
@@ -177,6 +178,7 @@ def main():
     parser.add_argument("--minority-every", type=int, default=100)
     parser.add_argument("--memory-limit", default="1.2GiB")
     parser.add_argument("--save", default="")
+    parser.add_argument("--scan-passes", type=int, default=0)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
@@ -185,20 +187,23 @@ def main():
         print(json.dumps(result))
         return
     quick = args.quick
-    configs = [("SMOTE", 200_000 if quick else 20_000_000, 1, "1.2GiB"),
-               ("BorderlineSMOTE", 20_000 if quick else 2_000_000, args.repeats, "2GiB"),
-               ("ADASYN", 20_000 if quick else 2_000_000, args.repeats, "2GiB")]
+    small = 20_000 if quick else 2_000_000
+    configs = [("SMOTE", 200_000 if quick else 20_000_000, 1, "1.2GiB", 0),
+               ("BorderlineSMOTE", small, args.repeats, "2GiB", 0),
+               ("ADASYN", small, args.repeats, "2GiB", 0),
+               ("BorderlineSMOTE", small, args.repeats, "2GiB", 1),
+               ("ADASYN", small, args.repeats, "2GiB", 1)]
     rows = []
-    for sampler, n, repeats, limit in configs:
+    for sampler, n, repeats, limit, passes in configs:
         chunk_rows = max(1, n // (40 if sampler == "SMOTE" else 16))
         singles, dasks = [], []
         for _ in range(repeats):
             singles.append(subprocess_run("single", sampler=sampler, n=n,
                                           chunk_rows=chunk_rows))
             dasks.append(subprocess_run("dask", sampler=sampler, n=n, chunk_rows=chunk_rows,
-                                        memory_limit=limit))
+                                        memory_limit=limit, scan_passes=passes))
         equal = None
-        if sampler != "SMOTE" or quick:  # same synthetic rows, bit for bit
+        if (sampler != "SMOTE" or quick) and not passes:  # same synthetic rows, bit for bit
             a, b = HERE / "results" / "_single.npy", HERE / "results" / "_dask.npy"
             subprocess_run("single", sampler=sampler, n=n, chunk_rows=chunk_rows, save=a)
             subprocess_run("dask", sampler=sampler, n=n, chunk_rows=chunk_rows,
@@ -208,6 +213,7 @@ def main():
             b.unlink()
         rows.append({"sampler": sampler, "n": n, "d": D, "minority": 1 / args.minority_every,
                      "chunk_rows": chunk_rows, "memory_limit": limit, "single": singles,
+                     "scan_passes": passes or "auto",
                      "dask": dasks, "equal_synthetic_rows": equal})
         print(json.dumps(rows[-1])[:400], flush=True)
     models = {}
@@ -220,8 +226,18 @@ def main():
                     f" passes={passes}" if passes else "")
                 models[key] = model(row["sampler"], n, m_rows, D, 4, partitions, workers,
                                     passes=passes)
+    for sampler in ("SMOTE", "BorderlineSMOTE"):  # the design study's example A
+        for partitions in (100, 1000):
+            for passes in ((None,) if sampler == "SMOTE" else (1, 2)):
+                key = f"{sampler} N=1e+08 P={partitions} W={partitions // 10}" + (
+                    f" passes={passes}" if passes else "")
+                models[key] = model(sampler, 10**8, 10**6, D, 4, partitions, partitions // 10,
+                                    passes=passes)
+    for row in rows:
+        n, m_rows = row["n"], row["n"] // args.minority_every
+        forced = row["scan_passes"] if row["scan_passes"] != "auto" else None
         row["model_bytes"] = model(row["sampler"], n, m_rows, D, 4,
-                                   -(-n // row["chunk_rows"]), 2)["total"]
+                                   -(-n // row["chunk_rows"]), 2, passes=forced)["total"]
     out = {"rows": rows, "model": models, "cpu_count": os.cpu_count(),
            "note": "one machine: n_jobs=2 threads; dask: 2 worker processes x 1 thread"}
     name = "dask_quick" if quick else "dask"
@@ -236,7 +252,7 @@ def _median(values):
 
 
 def report(out):
-    lines = ["| sampler | n x d | one machine fit_resample s (+ making X) | dask total s "
+    lines = ["| sampler (scan passes) | n x d | one machine fit_resample s (+ making X) | dask total s "
              "(planning) | ratio | client peak GB one machine / dask | worker peak GB "
              "(limit) | between workers MB (model bound) | tasks | partitions | same rows |",
              "|---|---|---|---|---|---|---|---|---|---|---|"]
@@ -252,7 +268,7 @@ def report(out):
         plan = _median([r["plan_s"] for r in dasks])
         gb = 1 << 30
         lines.append(
-            f"| {row['sampler']} | {row['n']:.0e} x {row['d']} | {fit:.2f} (+{make:.2f}) | "
+            f"| {row['sampler']} ({row['scan_passes']}) | {row['n']:.0e} x {row['d']} | {fit:.2f} (+{make:.2f}) | "
             f"{total:.2f} ({plan:.2f}) | {total / fit:.2f} ({total / (fit + make):.2f} with "
             f"making X) | {_median([r['client_peak_bytes'] for r in single]) / gb:.2f} / "
             f"{_median([r['client_peak_bytes'] for r in dasks]) / gb:.2f} | "
@@ -268,7 +284,8 @@ def report(out):
         if dasks:
             top = ", ".join(f"{k} {v:.2f}" for k, v in
                             list(dasks[0]["compute_s_by_function"].items())[:8])
-            lines.append(f"- {row['sampler']}: {top}; transfers {dasks[0]['transfer_s']:.2f} s")
+            lines.append(f"- {row['sampler']} (scan passes {row['scan_passes']}): {top}; "
+                         f"transfers {dasks[0]['transfer_s']:.2f} s")
     lines.append("")
     lines.append("Model: upper bounds of bytes over the network per step (MB), at the "
                  "measured sizes and at 100 and 1000 partitions (W = P/10 workers):")

@@ -306,7 +306,7 @@ class _Job:
 
     def _scan_passes(self, m):
         """1 (a plain merge tree of every partition's top-m lists) when those lists
-        move less than an eighth of X's bytes, else 2 (the bounded two-pass scan);
+        move at most a quarter of X's bytes, else 2 (the bounded two-pass scan);
         the dask config value ``smote_fast.scan-passes`` (1 or 2) overrides it.
         Either gives the same neighbours."""
         forced = dask.config.get("smote_fast.scan-passes", None)
@@ -315,7 +315,7 @@ class _Job:
         n_queries = int(self.counts[self.target_codes].sum())
         one_pass = 17 * n_queries * m * int((self.lengths > 0).sum())
         x_bytes = self.n_samples * self.n_features * np.dtype(self.x_dtype).itemsize
-        return 1 if one_pass * 8 <= x_bytes else 2
+        return 1 if one_pass * 4 <= x_bytes else 2
 
     def _scan(self, m):
         """Borderline/ADASYN: the m nearest rows of X to every minority row."""
