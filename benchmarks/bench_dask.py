@@ -98,6 +98,10 @@ def run_dask(args):
                 dask.compute(X_res.sum(axis=0, dtype=np.float64), y_res.sum())
             total_s = time.perf_counter() - start
         transfers = client.run(_incoming_bytes)
+        by_function = {}
+        for worker in client.run(_incoming_bytes_by_function).values():
+            for name, size in worker.items():
+                by_function[name] = by_function.get(name, 0) + size
         peaks = {w: _peak_rss(pid) for w, pid in pids.items()}
         profile = {}
         transfer_s = 0.0
@@ -117,12 +121,23 @@ def run_dask(args):
                "client_peak_bytes": _peak_rss(), "x_bytes": int(X.nbytes),
                "compute_s_by_function": dict(sorted(profile.items(),
                                                     key=lambda kv: -kv[1])[:12]),
-               "transfer_s": transfer_s}
+               "transfer_s": transfer_s,
+               "bytes_between_workers_by_function": dict(
+                   sorted(by_function.items(), key=lambda kv: -kv[1]))}
     return out
 
 
 def _incoming_bytes(dask_worker):
     return sum(entry.get("total", 0) for entry in dask_worker.transfer_incoming_log)
+
+
+def _incoming_bytes_by_function(dask_worker):
+    out = {}
+    for entry in dask_worker.transfer_incoming_log:
+        for key, size in entry.get("keys", {}).items():
+            name = _prefix(key)
+            out[name] = out.get(name, 0) + size
+    return out
 
 
 def _prefix(key):
@@ -181,12 +196,17 @@ def main():
     parser.add_argument("--scan-passes", type=int, default=0)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--breakdown", action="store_true",
+                        help="one more Dask run per sampler: bytes between workers by "
+                             "task function, added to results/dask.json and dask.md")
     args = parser.parse_args()
     if args.child:
         result = run_single(args) if args.child == "single" else run_dask(args)
         print(json.dumps(result))
         return
     quick = args.quick
+    if args.breakdown:
+        return breakdown(args)
     small = 20_000 if quick else 2_000_000
     configs = [("SMOTE", 200_000 if quick else 20_000_000, 1, "1.2GiB", 0),
                ("BorderlineSMOTE", small, args.repeats, "2GiB", 0),
@@ -244,6 +264,34 @@ def main():
     (HERE / "results" / f"{name}.json").write_text(json.dumps(out, indent=1))
     (HERE / "results" / f"{name}.md").write_text(report(out))
     print(report(out))
+
+
+SMOTE_FAST_TASKS = ("_extract_block", "_assemble_minority", "_summary", "_class_knn_block",
+                    "_stack", "_scan_nearest", "_merge_nearest", "_kth", "_scan_within",
+                    "_merge_within", "_finish_scan", "_b2_needed", "_take_block", "_b2_table",
+                    "_generate", "_census_block")
+
+
+def breakdown(args):
+    path = HERE / "results" / "dask.json"
+    out = json.loads(path.read_text())
+    lines = ["", "Bytes between workers by task function (one more Dask run each; the "
+             "functions named _... are smote_fast's steps, the rest is dask making and "
+             "moving the lazily generated X and the final reduction):"]
+    for sampler, n, chunk_div in (("SMOTE", 20_000_000, 40), ("BorderlineSMOTE", 2_000_000, 16),
+                                  ("ADASYN", 2_000_000, 16)):
+        run = subprocess_run("dask", sampler=sampler, n=n, chunk_rows=n // chunk_div,
+                             memory_limit="1.2GiB" if sampler == "SMOTE" else "2GiB")
+        by_function = run.get("bytes_between_workers_by_function", {})
+        ours = sum(v for k, v in by_function.items() if k in SMOTE_FAST_TASKS)
+        out.setdefault("breakdown", {})[sampler] = run
+        top = ", ".join(f"{k} {v / 1e6:.1f}" for k, v in list(by_function.items())[:10])
+        lines.append(f"- {sampler} {n:.0e}: total {sum(by_function.values()) / 1e6:.1f} MB, "
+                     f"smote_fast's steps {ours / 1e6:.1f} MB; MB by function: {top}")
+    path.write_text(json.dumps(out, indent=1))
+    md = HERE / "results" / "dask.md"
+    md.write_text(md.read_text() + "\n".join(lines) + "\n")
+    print("\n".join(lines))
 
 
 def _median(values):
