@@ -179,7 +179,7 @@ class _Job:
             if y.ndim != 1:
                 raise ValueError(f"y should be a 1d array, got an array of shape "
                                  f"{y.shape} instead.")
-            if (self.x_kind == "array" and y.numblocks[0] != X.numblocks[0]
+            if (self.x_kind == "array" and y.chunks[0] != X.chunks[0]
                     and not any(math.isnan(c) for c in X.chunks[0] + y.chunks[0])):
                 if y.shape[0] != X.shape[0]:
                     raise ValueError("Found input variables with inconsistent numbers of "
@@ -228,7 +228,7 @@ class _Job:
 
     def _census(self):
         """Rows and labels per partition (reads y only)."""
-        results = dask.compute(*[dask.delayed(_census_block, pure=True)(p)
+        results = _compute(*[dask.delayed(_census_block, pure=True)(p)
                                  for p in self.y_parts])
         lengths = np.array([r[0] for r in results], dtype=np.int64)
         self.offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
@@ -249,7 +249,7 @@ class _Job:
         if callable(strategy) and not isinstance(strategy, (str, dict)):
             warnings.warn(f"{self.name}: a callable sampling_strategy is called with all "
                           "of y, which is computed into this process.", stacklevel=4)
-            y_full = np.concatenate(dask.compute(*[dask.delayed(_labels)(p)
+            y_full = np.concatenate(_compute(*[dask.delayed(_labels)(p)
                                                    for p in self.y_parts]))
         self.sampler.sampling_strategy_ = resolve_sampling_strategy(strategy, y_full,
                                                                     classes, counts)
@@ -284,7 +284,7 @@ class _Job:
                   for i, (xp, yp) in enumerate(zip(self.x_parts, self.y_parts, strict=True))]
         minority = dask.delayed(_assemble_minority, pure=True)(self.target_codes, *pieces)
         summary = dask.delayed(_summary, pure=True)(*pieces)
-        self.minority, summary = dask.persist(minority, summary)
+        self.minority, summary = _persist(minority, summary)
         self.magnitude = summary.compute()
 
     # ------------------------------------------------------------ planning
@@ -301,7 +301,7 @@ class _Job:
             tasks.append(dask.delayed(_class_knn_block, pure=True)(
                 self.minority, code, chosen, k, self.n_jobs))
         table = dask.delayed(_stack, pure=True)(*tasks)
-        (table,) = dask.persist(table)
+        (table,) = _persist(table)
         return table
 
     def _scan_passes(self, m):
@@ -331,7 +331,7 @@ class _Job:
                       for i, xp in enumerate(self.x_parts)]
             tau = _tree(leaves, _merge_nearest, m)
             tau = dask.delayed(_kth, pure=True)(tau, m)
-            (tau,) = dask.persist(tau)
+            (tau,) = _persist(tau)
         leaves = [dask.delayed(_scan_within, pure=True)(
                       xp, yp, int(self.offsets[i]), int(self.lengths[i]), self.minority, m,
                       tau, self.magnitude, self.classes, self.x_kind, self.x_dtype,
@@ -339,7 +339,7 @@ class _Job:
                   for i, (xp, yp) in enumerate(zip(self.x_parts, self.y_parts, strict=True))]
         top = _tree(leaves, _merge_within, m)
         top = dask.delayed(_finish_scan, pure=True)(top, n_queries, m)
-        (top,) = dask.persist(top)
+        (top,) = _persist(top)
         return top
 
     def _plan_blocks(self):
@@ -370,7 +370,7 @@ class _Job:
             if kk + 1 > self.n_samples:
                 check_enough_samples(kk + 1, self.n_samples, int(self.counts[self.target_codes].sum()))
             top = self._scan(kk)
-            counts, gidx, other = dask.compute(
+            counts, gidx, other = _compute(
                 dask.delayed(_other_counts)(top, self.minority, m, None),
                 dask.delayed(_minority_gidx)(self.minority),
                 dask.delayed(_other_first)(top, self.minority, k))
@@ -405,7 +405,7 @@ class _Job:
             code = self._code(self.requested[0][0])
             check_enough_samples(K + 1, self.n_samples, int(self.counts[code]))
         top = self._scan(K)
-        counts = dask.compute(dask.delayed(_other_counts)(top, self.minority, K, None))[0]
+        counts = _compute(dask.delayed(_other_counts)(top, self.minority, K, None))[0]
         streams = _Streams(sampler.random_state, restart=False)
         for label, n_samples in self.requested:
             code = self._code(label)
@@ -440,14 +440,14 @@ class _Job:
     def _b2_source(self, top, queries, k):
         """Borderline-2: the rows of X its neighbour lists name, taken in one pass."""
         needed = dask.delayed(_b2_needed, pure=True)(top, self.minority, queries, k)
-        (needed,) = dask.persist(needed)
+        (needed,) = _persist(needed)
         pieces = [dask.delayed(_take_block, pure=True)(
                       xp, int(self.offsets[i]), int(self.lengths[i]), needed, self.x_kind,
                       self.x_dtype)
                   for i, xp in enumerate(self.x_parts)]
         source = dask.delayed(_b2_table, pure=True)(top, self.minority, queries, k, needed,
                                                     *pieces)
-        (source,) = dask.persist(source)
+        (source,) = _persist(source)
         return source
 
     # ------------------------------------------------------------ draws
@@ -612,6 +612,20 @@ class _Streams:
 
     def halfway(self):
         return _resolve(self.seed)
+
+
+def _persist(*collections):
+    with warnings.catch_warnings():
+        # X array partitions with y Series partitions: dask warns that it
+        # materialises the expression graph, which is what we ask of it.
+        warnings.filterwarnings("ignore", message="Computing mixed collections")
+        return dask.persist(*collections)
+
+
+def _compute(*collections):
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Computing mixed collections")
+        return dask.compute(*collections)
 
 
 def _resolve(seed):

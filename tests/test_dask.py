@@ -45,7 +45,10 @@ def make_data(n=400, d=4, seed=0, n_classes=2, dtype=np.float64):
 
 def check_same(sampler, X_res, y_res, reference, X_ref, y_ref):
     """Computed dask output and fitted attributes equal the single-machine ones."""
-    X_out, y_out = dask.compute(X_res, y_res)
+    if hasattr(X_res, "chunks") == hasattr(y_res, "chunks"):
+        X_out, y_out = dask.compute(X_res, y_res)
+    else:  # an array and a dataframe collection: dask asks for separate computes
+        X_out, y_out = X_res.compute(), y_res.compute()
     provenance = dask.compute(*[getattr(sampler, a) for a in PROVENANCE])
     if isinstance(X_out, pd.DataFrame):
         pd.testing.assert_frame_equal(X_out, X_ref, check_exact=True)
@@ -196,6 +199,31 @@ def test_unknown_chunk_sizes_and_rechunked_y():
         run_both(variant, X[keep], y[keep], Xu, yu, random_state=5)
     # y chunked differently from X (known sizes): only y is rechunked
     run_both("smote", X, y, Xd, da.from_array(y, chunks=(33,)), random_state=5)
+    run_both("adasyn", X, y, Xd, da.from_array(y, chunks=((20, 80) + (50,) * 4,)),
+             random_state=5)
+
+
+def test_callable_sampling_strategy_is_called_with_all_of_y():
+    X, y = make_data(n=300, n_classes=3, seed=19)
+
+    def strategy(labels):
+        assert isinstance(labels, np.ndarray) and len(labels) == 300
+        return {1: 200, 2: 150}
+
+    with pytest.warns(UserWarning, match="called with all of y"):
+        run_both("smote", X, y, da.from_array(X, chunks=(64, -1)),
+                 da.from_array(y, chunks=(64,)), random_state=0, sampling_strategy=strategy)
+
+
+def test_array_x_with_series_y():
+    X, y = make_data(n=300, seed=18)
+    Xd = da.from_array(X, chunks=(75, -1))
+    yd = dd.from_pandas(pd.Series(y, name="target"), npartitions=4)
+    assert yd.npartitions == Xd.numblocks[0]
+    for variant in VARIANTS:
+        sampler = run_both(variant, X, pd.Series(y, name="target"), Xd, yd, random_state=0)
+    X_res, y_res = sampler.fit_resample(Xd, yd)
+    assert isinstance(y_res, dd.Series) and y_res.name == "target"
 
 
 @pytest.mark.parametrize("scheduler", ["threads", "processes"])
