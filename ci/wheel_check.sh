@@ -20,7 +20,7 @@ import numpy as np
 
 import smote_fast
 
-for module in ("sklearn", "imblearn", "pandas"):
+for module in ("sklearn", "imblearn", "pandas", "dask", "distributed"):
     assert module not in sys.modules, f"importing smote_fast imported {module}"
 rng = np.random.RandomState(0)
 X = rng.normal(size=(200, 3))
@@ -34,7 +34,7 @@ if hasattr(smote_fast, "SVMSMOTE"):
         assert "smote_fast[sklearn]" in str(exc), exc
     else:
         raise AssertionError("SVMSMOTE ran without scikit-learn")
-for module in ("sklearn", "imblearn"):
+for module in ("sklearn", "imblearn", "dask"):
     assert module not in sys.modules, f"running SMOTE imported {module}"
 print("wheel check: smote_fast installs, imports and resamples without scikit-learn")
 PY

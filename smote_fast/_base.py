@@ -33,6 +33,12 @@ from ._validation import (
 )
 
 
+def _is_dask(obj):
+    """A dask collection (recognised without importing dask): resampled by
+    ``smote_fast._dask``."""
+    return type(obj).__module__.startswith(("dask.", "dask_expr"))
+
+
 class BaseSampler(EstimatorProtocol):
     """Base class of smote_fast's samplers (not for direct use): the estimator
     protocol (see ``EstimatorProtocol``), tags, ``fit``, ``fit_resample`` and
@@ -84,6 +90,10 @@ class BaseSampler(EstimatorProtocol):
         if params:
             raise TypeError(f"{type(self).__name__}._fit_resample() got an unexpected "
                             f"keyword argument {next(iter(params))!r}")
+        if type(X) is not np.ndarray and (_is_dask(X) or _is_dask(y)):
+            from ._dask import fit_resample as fit_resample_dask  # imports dask
+
+            return fit_resample_dask(self, X, y)
         check_classification_target(y)
         data, one_hot_columns = self._check_inputs(X, y)
         containers = Containers(X, y)

@@ -82,8 +82,10 @@ class _Problem:
     (column extremes, the power-of-two distance scale)."""
 
     def __init__(self, query, reference, n_neighbors, query_in_reference, n_threads,
-                 chunk_size):
+                 chunk_size, global_magnitude=None):
         self.query, self.reference = query, reference
+        # the largest |value| of a wider, partitioned search (see kneighbors)
+        self.global_magnitude = global_magnitude
         self.sparse = type(query) is not np.ndarray and sparse.issparse(query)
         self.n_query, self.n_reference = query.shape[0], reference.shape[0]
         self.n_features = query.shape[1]
@@ -107,7 +109,8 @@ class _Problem:
         self.extremes_known = True
         self.low, self.high = _extremes(self.query, self.reference, self.n_threads)
         (self.query, self.reference, self.distance_scale, self.low,
-         self.high) = _power_of_two_rescaled(self.query, self.reference, self.low, self.high)
+         self.high) = _power_of_two_rescaled(self.query, self.reference, self.low, self.high,
+                                             self.global_magnitude)
 
     def search_args(self):
         return (self.query, self.reference, self.query_in_reference, self.indices,
@@ -153,6 +156,8 @@ def _direct_search(problem):
     # The kernel reports the inputs' largest magnitude, so the float64 range
     # check costs no pass of its own; in the rare unsafe case, redo rescaled.
     magnitude = _knn.knn_direct(*problem.search_args())
+    if problem.global_magnitude is not None:
+        magnitude = problem.global_magnitude
     if problem.query.dtype == np.float64 and not _safe_magnitude(magnitude):
         problem.prepare(needs_extremes=False)
         _knn.knn_direct(*problem.search_args())
@@ -227,7 +232,7 @@ def _record(name):
 
 
 def kneighbors(query, reference, n_neighbors, *, query_in_reference=None, n_jobs=None,
-               chunk_size=None, return_distance=False):
+               chunk_size=None, return_distance=False, magnitude=None):
     """Exact k nearest neighbours of ``query`` rows among ``reference`` rows.
 
     Parameters
@@ -246,6 +251,11 @@ def kneighbors(query, reference, n_neighbors, *, query_in_reference=None, n_jobs
         Query rows per task on the GEMM path. Never changes the result.
     return_distance : bool
         Also return the exact squared distances.
+    magnitude : float, optional
+        The largest absolute value of a wider search this one is part of (a
+        partitioned search over blocks of X): float64 data are then rescaled, or
+        not, exactly as a search over all of that data would be, so the blocks'
+        distances equal the single search's bit for bit. None: this search's own.
 
     Returns
     -------
@@ -259,7 +269,7 @@ def kneighbors(query, reference, n_neighbors, *, query_in_reference=None, n_jobs
     else:
         query_in_reference = np.ascontiguousarray(query_in_reference, dtype=np.intp)
     problem = _Problem(query, reference, n_neighbors, query_in_reference, n_threads,
-                       chunk_size)
+                       chunk_size, magnitude)
     for path in _PATHS:
         if path.usable(problem):
             if path.prepass != _IN_KERNEL:
@@ -309,15 +319,17 @@ def _safe_magnitude(magnitude):
     return magnitude == 0.0 or 1e-100 < magnitude < 1e100
 
 
-def _power_of_two_rescaled(query, reference, low, high):
+def _power_of_two_rescaled(query, reference, low, high, magnitude=None):
     """Rescale float64 data whose squared differences would overflow or underflow
     float64 by an exact power of two: every distance scales exactly, so the order
     is the one of exact arithmetic. Returns the inputs, the distance factor to
     undo it and the rescaled extremes. (float32 data cannot overflow float64
-    squares.)"""
+    squares.) ``magnitude``, when given, replaces the inputs' own largest
+    absolute value (see ``kneighbors``)."""
     if query.dtype != np.float64 or low is None:
         return query, reference, 1.0, low, high
-    magnitude = max(max(high.tolist()), -min(low.tolist()))  # few values: no numpy calls
+    if magnitude is None:
+        magnitude = max(max(high.tolist()), -min(low.tolist()))  # few values: no numpy calls
     if _safe_magnitude(magnitude):
         return query, reference, 1.0, low, high
     factor = np.ldexp(1.0, -int(np.frexp(magnitude)[1]))
