@@ -112,18 +112,9 @@ class ADASYN(BaseOverSampler):
         n_neighbors = self.nn_.n_neighbors - 1
         for label, n_samples in requested:
             class_rows = data.rows_of(label)
-            ratio = border.counts(class_rows, label) / n_neighbors
-            if not np.sum(ratio):
-                raise RuntimeError(
-                    "Not any neigbours belong to the majority class. This case will induce "
-                    "a NaN case with a division by zero. ADASYN is not suited for this "
-                    "specific dataset. Use SMOTE instead.")
-            ratio /= np.sum(ratio)
-            n_generate = np.rint(ratio * n_samples).astype(int)
+            n_generate = samples_per_row(border.counts(class_rows, label), n_neighbors,
+                                         n_samples)
             n_samples = np.sum(n_generate)
-            if not n_samples:
-                raise ValueError("No samples will be generated with the provided ratio "
-                                 "settings.")
             table = NeighborTable(source.among(data, class_rows), class_rows, class_rows)
             # Each sample i is a base g_i times, in order; the neighbour column and
             # the step are drawn per synthetic sample.
@@ -135,3 +126,20 @@ class ADASYN(BaseOverSampler):
                                                         n_samples)
             plan.add(block_from_draws(label, table_rows * n_neighbors + columns, steps, table))
         return plan
+
+
+def samples_per_row(other_class_counts, n_neighbors, n_samples):
+    """ADASYN's ``g_i``: the ``n_samples`` of a class spread over its rows in
+    proportion to their share of other-class neighbours, each rounded on its own
+    (half to even), with imbalanced-learn's two errors."""
+    ratio = other_class_counts / n_neighbors
+    if not np.sum(ratio):
+        raise RuntimeError(
+            "Not any neigbours belong to the majority class. This case will induce "
+            "a NaN case with a division by zero. ADASYN is not suited for this "
+            "specific dataset. Use SMOTE instead.")
+    ratio /= np.sum(ratio)
+    n_generate = np.rint(ratio * n_samples).astype(int)
+    if not np.sum(n_generate):
+        raise ValueError("No samples will be generated with the provided ratio settings.")
+    return n_generate

@@ -5,6 +5,7 @@ rows that form a cross-class pair of mutual nearest neighbours."""
 import numpy as np
 
 from ._base import BaseCleaningSampler
+from ._docstrings import fill_doc
 from ._params import NEIGHBORS_CONSTRAINT, StrOptions
 from ._plan import ResamplePlan
 from ._sources import neighbors_estimator, source_for
@@ -17,6 +18,7 @@ _EXACT_NEIGHBOURS_NOTE = """Neighbours are exact and ordered by (distance, row i
     they are the same."""
 
 
+@fill_doc
 class EditedNearestNeighbours(BaseCleaningSampler):
     """Undersample by removing rows whose nearest neighbours disagree with them.
 
@@ -50,10 +52,7 @@ class EditedNearestNeighbours(BaseCleaningSampler):
     sample_indices_ : ndarray of int64
         The rows of X kept, in output order: class by class (sorted labels),
         ascending within a class.
-    n_features_in_ : int
-        Number of features seen at fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
-        Feature names seen at fit (only when all are strings).
+    $input_attributes
 
     Notes
     -----
@@ -120,6 +119,7 @@ class EditedNearestNeighbours(BaseCleaningSampler):
         return votes.argmax(axis=1) == code
 
 
+@fill_doc
 class TomekLinks(BaseCleaningSampler):
     """Undersample by removing Tomek links: pairs of rows of different classes
     that are each other's nearest neighbour.
@@ -143,10 +143,7 @@ class TomekLinks(BaseCleaningSampler):
         The targeted classes (keys), sorted.
     sample_indices_ : ndarray of int64
         The rows of X kept, ascending.
-    n_features_in_ : int
-        Number of features seen at fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
-        Feature names seen at fit (only when all are strings).
+    $input_attributes
 
     Notes
     -----

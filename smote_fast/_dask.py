@@ -38,6 +38,7 @@ import dask
 import dask.array as da
 import numpy as np
 
+from ._adasyn import samples_per_row
 from ._borderline import classify_danger_noise
 from ._danger import DANGER
 from ._interpolate import interpolate_dense
@@ -410,18 +411,8 @@ class _Job:
         for label, n_samples in self.requested:
             code = self._code(label)
             where = self._query_slice(code)
-            ratio = counts[where] / K
-            if not np.sum(ratio):
-                raise RuntimeError(
-                    "Not any neigbours belong to the majority class. This case will induce "
-                    "a NaN case with a division by zero. ADASYN is not suited for this "
-                    "specific dataset. Use SMOTE instead.")
-            ratio /= np.sum(ratio)
-            n_generate = np.rint(ratio * n_samples).astype(int)
+            n_generate = samples_per_row(counts[where], K, n_samples)
             n_total = int(np.sum(n_generate))
-            if not n_total:
-                raise ValueError("No samples will be generated with the provided ratio "
-                                 "settings.")
             n_class = int(self.counts[code])
             check_enough_samples(K + 1, n_class, n_class)
             table = self._class_knn(code, K)

@@ -13,6 +13,7 @@ from ._docstrings import fill_doc
 from ._params import InstanceOf, Interval, IsNone
 from ._plan import ResamplePlan, copy_block
 from ._random import check_random_state
+from ._stats import sparse_column_variances
 from ._validation import check_X, check_X_any_dtype
 
 _NUMERIC_MESSAGE = ("When shrinkage is not None, X needs to contain only numerical data to "
@@ -166,20 +167,4 @@ def _class_std(X, rows):
         return np.std(X[rows], axis=0)
     block = X[rows].tocsr()
     block.sort_indices()
-    n_rows, n_features = block.shape
-    values = block.data.astype(np.float64)
-    columns = block.indices
-    means = np.zeros(n_features)
-    np.add.at(means, columns, values)
-    stored = np.bincount(columns, minlength=n_features)
-    means /= n_rows
-    diff = values - means[columns]
-    correction = np.zeros(n_features)
-    variances = np.zeros(n_features)
-    np.add.at(correction, columns, diff)
-    np.add.at(variances, columns, diff * diff)
-    has_zeros = stored != n_rows
-    correction[has_zeros] -= (n_rows - stored[has_zeros]) * means[has_zeros]
-    correction = correction ** 2 / n_rows
-    variances[has_zeros] += (n_rows - stored[has_zeros]) * means[has_zeros] ** 2
-    return np.sqrt((variances - correction) / n_rows)
+    return np.sqrt(sparse_column_variances(block.data, block.indices, *block.shape))

@@ -32,6 +32,7 @@ from ._plan import NeighborTable, ResamplePlan, SyntheticBlock
 from ._random import check_random_state
 from ._smote import BaseSMOTE
 from ._sources import neighbors_estimator
+from ._stats import sparse_column_variances
 from ._validation import _NAN_MESSAGE, check_X, check_X_any_dtype
 
 # Rows of the SMOTE-N distance matrix materialised at once for the rows whose
@@ -186,23 +187,8 @@ def _sparse_variances(block):
     scikit-learn's ``csr_mean_variance_axis0`` computes it on the sparse encoding:
     float64 accumulators over the non-zero entries in row order, the corrected
     two-pass formula, cast to float32 for float32 data."""
-    n_rows, n_features = block.shape
     rows, columns = np.nonzero(block)
-    values = block[rows, columns].astype(np.float64)
-    stored = np.bincount(columns, minlength=n_features)
-    means = np.zeros(n_features)
-    np.add.at(means, columns, values)
-    means /= n_rows
-    diff = values - means[columns]
-    correction = np.zeros(n_features)
-    variances = np.zeros(n_features)
-    np.add.at(correction, columns, diff)
-    np.add.at(variances, columns, diff * diff)
-    has_zeros = stored != n_rows
-    correction[has_zeros] -= (n_rows - stored[has_zeros]) * means[has_zeros]
-    correction = correction ** 2 / n_rows
-    variances[has_zeros] += (n_rows - stored[has_zeros]) * means[has_zeros] ** 2
-    variances = (variances - correction) / n_rows
+    variances = sparse_column_variances(block[rows, columns], columns, *block.shape)
     return variances.astype(np.float32) if block.dtype == np.float32 else variances
 
 
