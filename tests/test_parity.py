@@ -21,6 +21,7 @@ import numpy as np
 import pytest
 from _support import (
     NEEDS_M,
+    assert_ran,
     VARIANT_KEYS,
     by_key,
     class_counts,
@@ -759,3 +760,55 @@ def test_parity_on_every_knn_path(variant, path):
     assert len(out[0][1]) > len(y), "nothing generated: the test is vacuous"
     if variant.startswith("borderline"):
         assert sampler.in_danger_indices, "no sample in danger: the test is vacuous"
+
+
+# ------------------------------------------------------- sparse: inverted index
+
+SPARSE_SEARCHING = ["smote", "borderline1", "svmsmote", "adasyn"]
+SPARSE_CLEANING = ["enn", "tomek", "smoteenn", "smotetomek"]
+
+
+def mostly_disjoint_sparse(rng, n_rows=400, n_features=3000, nnz=8, n_dense=3):
+    """CSR rows that mostly share no column, exponential values, a few dense rows
+    mixed in (tie-free: imbalanced-learn's neighbour order is not defined on ties)."""
+    rows = np.repeat(np.arange(n_rows), nnz)
+    cols = rng.randint(0, n_features, size=rows.size)
+    X = sparse.csr_matrix((rng.exponential(size=rows.size), (rows, cols)),
+                          shape=(n_rows, n_features)).toarray()
+    X[rng.choice(n_rows, n_dense, replace=False)] = rng.exponential(size=(n_dense, n_features))
+    y = (rng.uniform(size=n_rows) < 0.25).astype(np.int64)
+    return X, y
+
+
+@pytest.mark.parametrize("fmt", ["csr_matrix", "csc_matrix"])
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("variant", SPARSE_SEARCHING)
+def test_parity_sparse_inverted_index(variant, dtype, fmt, global_random_seed,
+                                      smote_fast_class):
+    """Every sampler that searches sparse X goes through the inverted-index path
+    and gives imbalanced-learn's output."""
+    rng = np.random.RandomState([global_random_seed, 41])
+    X, y = mostly_disjoint_sparse(rng)
+    X_in = getattr(sparse, fmt)(X.astype(dtype))
+    with paths_taken() as paths:
+        assert_parity(variant, smote_fast_class, lambda: {"random_state": 0}, X_in, y)
+    # (a search with a handful of queries, e.g. borderline's few danger rows, may
+    # take the merge path: the cost model's choice, same result)
+    assert_ran("csr_index", paths)
+    assert set(paths) <= {"csr_index", "csr"}, paths
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("variant", SPARSE_CLEANING)
+def test_parity_sparse_inverted_index_cleaners(variant, dtype, global_random_seed):
+    """The cleaners and combinations on sparse X: the same rows kept (and made) as
+    imbalanced-learn, their neighbour searches on the inverted-index path."""
+    rng = np.random.RandomState([global_random_seed, 43])
+    X, y = mostly_disjoint_sparse(rng)
+    X_in = sparse.csr_matrix(X.astype(dtype))
+    with paths_taken() as paths:
+        got_X, got_y = ours(variant, random_state=0).fit_resample(X_in, y)
+    expected_X, expected_y = theirs(variant, random_state=0).fit_resample(X_in, y)
+    assert_ran("csr_index", paths)
+    np.testing.assert_array_equal(got_y, expected_y)
+    np.testing.assert_array_equal(got_X.toarray(), expected_X.toarray())
