@@ -21,8 +21,8 @@ import numpy as np
 import pytest
 from _support import (
     NEEDS_M,
-    assert_ran,
     VARIANT_KEYS,
+    assert_ran,
     by_key,
     class_counts,
     gaussian_classes,
