@@ -124,6 +124,7 @@ class _Problem:
         self.low = self.high = None
         self.distance_scale = 1.0
         self.extremes_known = False
+        self.index_terms = None  # sparse: the inverted index's work (_index_terms)
 
     def prepare(self, needs_extremes):
         """The numeric pre-pass: column extremes (one pass for the minimum and
@@ -158,26 +159,49 @@ def _stored_per_column(matrix, n_features):
     return np.bincount(matrix.indices, minlength=n_features).astype(np.int64, copy=False)
 
 
+def _merge_steps(problem):
+    """Merge steps of the merge path: every pair's two row lengths."""
+    return (problem.n_query * float(problem.reference.nnz)
+            + problem.n_reference * float(problem.query.nnz))
+
+
+def _index_terms(problem):
+    """The inverted-index path's work: (products in shared columns, stored values
+    of the references plus columns, merge steps of the re-ranked candidates).
+    Computed once per search (one pass over the stored column indices)."""
+    if problem.index_terms is None:
+        q, r = problem.query, problem.reference
+        if problem.n_query == 0 or problem.n_reference == 0:
+            problem.index_terms = (0.0, 0.0, 0.0)
+        else:
+            per_column_q = _stored_per_column(q, problem.n_features)
+            per_column_r = (per_column_q if q is r
+                            else _stored_per_column(r, problem.n_features))
+            products = float(np.dot(per_column_q, per_column_r))
+            row_lengths = q.nnz / problem.n_query + r.nnz / problem.n_reference
+            problem.index_terms = (
+                products, float(r.nnz + problem.n_features),
+                problem.n_query * (problem.k + INDEX_SPARE_CANDIDATES) * row_lengths)
+    return problem.index_terms
+
+
 def sparse_merge_cost(problem):
     """Estimated nanoseconds of the merge path (every pair of rows merged)."""
-    q, r = problem.query, problem.reference
-    return MERGE_PER_STEP * (problem.n_query * float(r.nnz)
-                             + problem.n_reference * float(q.nnz))
+    return MERGE_PER_STEP * _merge_steps(problem)
 
 
 def sparse_index_cost(problem):
     """Estimated nanoseconds of the inverted-index path (see the constants)."""
-    q, r = problem.query, problem.reference
-    if problem.n_query == 0 or problem.n_reference == 0:
-        return 0.0
-    per_column_q = _stored_per_column(q, problem.n_features)
-    per_column_r = per_column_q if q is r else _stored_per_column(r, problem.n_features)
-    products = float(np.dot(per_column_q, per_column_r))
-    row_lengths = q.nnz / problem.n_query + r.nnz / problem.n_reference
-    return (INDEX_PER_PRODUCT * products
-            + INDEX_PER_STORED * (r.nnz + problem.n_features)
-            + INDEX_PER_CANDIDATE_STEP * problem.n_query
-            * (problem.k + INDEX_SPARE_CANDIDATES) * row_lengths)
+    products, stored, candidate_steps = _index_terms(problem)
+    return (INDEX_PER_PRODUCT * products + INDEX_PER_STORED * stored
+            + INDEX_PER_CANDIDATE_STEP * candidate_steps)
+
+
+def _sparse_threads(problem, work):
+    """Threads for a sparse search from its own work, not the dense estimate
+    (queries x references x features), which would give tiny sparse searches
+    every thread, each slower than one on a busy machine."""
+    return threads_for_work(problem.n_threads, int(work))
 
 
 def _direct_usable(problem):
@@ -207,7 +231,7 @@ def _csr_search(problem):
     q, r = problem.query, problem.reference
     _knn.knn_csr_direct(q.data, q.indices, q.indptr, r.data, r.indices, r.indptr,
                         problem.query_in_reference, problem.indices, problem.distances,
-                        problem.n_threads)
+                        _sparse_threads(problem, _merge_steps(problem)))
     return True
 
 
@@ -230,7 +254,8 @@ def _csr_index_search(problem):
     _knn_sparse.knn_csr_index(q.data, q_indices, q_indptr, r.data, r_indices, r_indptr,
                               columns.data, c_rows, c_indptr, norms, max_ref_nnz, order,
                               problem.query_in_reference, problem.indices,
-                              problem.distances, problem.n_threads)
+                              problem.distances,
+                              _sparse_threads(problem, sum(_index_terms(problem))))
     return True
 
 
