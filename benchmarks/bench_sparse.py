@@ -216,8 +216,8 @@ def calibrate(args):
     from smote_fast._neighbors import kneighbors, record_paths
 
     rows = []
-    grid = [(nq, nr, d, nnz) for nq, nr in ((200, 200), (500, 2000), (2000, 2000),
-                                            (1000, 10000))
+    grid = [(nq, nr, d, nnz) for nq, nr in ((2, 200), (8, 2000), (200, 200), (500, 2000),
+                                            (2000, 2000), (1000, 10000))
             for d, nnz in ((50, 10), (50, 25), (500, 20), (5000, 50), (50000, 100),
                            (20000, 30))]
     constants = ("INDEX_PER_PRODUCT", "INDEX_PER_STORED", "INDEX_PER_CANDIDATE_STEP",
@@ -238,7 +238,7 @@ def calibrate(args):
             if path == "csr" and cost["merge"] > 3e9:  # the merge path would take > ~3 s
                 continue
             ts = []
-            for _ in range(3):
+            for _ in range(5):
                 with record_paths() as taken:
                     t0 = time.perf_counter()
                     kneighbors(Q, R, 5, query_in_reference=own, n_jobs=1)
@@ -247,7 +247,9 @@ def calibrate(args):
             measured[path] = min(ts)
         for c, value in zip(constants, saved, strict=True):
             setattr(_neighbors, c, value)
-        row = dict(nq=nq, nr=nr, d=d, nnz=nnz, model_ns=cost, seconds=measured)
+        row = dict(nq=nq, nr=nr, d=d, nnz=nnz, model_ns=cost, seconds=measured,
+                   model_choice="csr_index" if cost["index"] < cost["merge"] else "csr",
+                   faster=min(measured, key=measured.get))
         rows.append(row)
         print(json.dumps(row), file=sys.stderr, flush=True)
     return rows
