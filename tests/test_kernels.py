@@ -648,3 +648,28 @@ def test_csr_index_thread_count_agnostic(global_random_seed, monkeypatch):
         assert_several_threads_ran(threads.take())
     np.testing.assert_array_equal(one[0], two[0])
     np.testing.assert_array_equal(one[1], two[1])
+
+
+def test_sparse_output_keeps_int32_indices_when_its_values_fit(monkeypatch):
+    """The output's index dtype follows a bound on its stored values (each
+    synthetic row at most its two parents'), not n_new x n_features: a wide
+    matrix keeps int32 indices, so no int64 copy doubles the index memory."""
+    from smote_fast import SMOTE
+
+    rng = np.random.RandomState(3)
+    rows = np.repeat(np.arange(400), 20)
+    X = sparse.csr_matrix((rng.exponential(size=rows.size),
+                           (rows, rng.randint(0, 10**7, size=rows.size))), shape=(400, 10**7))
+    y = np.r_[np.zeros(320, dtype=int), np.ones(80, dtype=int)]  # 240 new x 10^7 > 2^31
+    written = []
+    real = _interpolate.csr_synthetic_rows
+
+    def recording(*args):
+        written.append(args[9].dtype)  # the output's column indices
+        return real(*args)
+
+    monkeypatch.setattr(_interpolate, "csr_synthetic_rows", recording)
+    X_res, _ = SMOTE(random_state=0).fit_resample(X, y)
+    assert written and set(written) == {np.dtype(np.int32)}
+    assert X_res.indices.dtype == X_res.indptr.dtype == np.int32
+    assert X_res.shape == (640, 10**7)
