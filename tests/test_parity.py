@@ -21,10 +21,12 @@ import numpy as np
 import pytest
 from _support import (
     NEEDS_M,
+    SPARSE_PATHS,
     VARIANT_KEYS,
     assert_ran,
     by_key,
     class_counts,
+    force_sparse_path,
     gaussian_classes,
     has_distance_ties,
     imblearn_class,
@@ -725,6 +727,9 @@ PATH_DATA = {
     "kdtree_large": (6, [63000, 3000], None, {1: 4000}),
     "kdtree_large_class": (6, [67000, 66000], None, {1: 67000}),
     "gemm": (20, [3000, 1500], None, "auto"),
+    # the two sparse paths (the cost model picks the inverted index here; the
+    # merge of every pair is forced)
+    "csr_index": (20, [3000, 1500], 0.5, "auto"),
     "csr": (20, [3000, 1500], 0.5, "auto"),
 }
 #: the neighbour search that must reach a path: SMOTE searches each class in itself,
@@ -741,8 +746,10 @@ PATH_CASES = [
 
 @pytest.mark.parametrize(("variant", "path"), PATH_CASES,
                          ids=[f"{key}-{path}" for key, path in PATH_CASES])
-def test_parity_on_every_knn_path(variant, path):
+def test_parity_on_every_knn_path(variant, path, monkeypatch):
     n_features, counts, density, strategy = PATH_DATA[path]
+    if path in SPARSE_PATHS:
+        force_sparse_path(monkeypatch, path)
     rng = np.random.RandomState([len(variant), n_features, counts[1]])
     X, y = gaussian_classes(rng, counts, n_features)
     if density is not None:
