@@ -137,8 +137,7 @@ def _assemble_csr(csr, plan, resample_data):
             block.copies for block in plan.blocks):
         data = data.astype(np.float64)
     n_samples, n_new = csr.shape[0], len(plan.base)
-    index_dtype = np.int64 if csr.nnz + n_new * csr.shape[1] > np.iinfo(np.int32).max \
-        else csr.indices.dtype
+    index_dtype = _output_index_dtype(csr, plan)
     indices = csr.indices.astype(index_dtype, copy=False)
     indptr = csr.indptr.astype(index_dtype, copy=False)
     n_threads = resample_data.threads_for(n_new * max(csr.nnz // max(n_samples, 1), 1))
@@ -182,6 +181,24 @@ def _assemble_csr(csr, plan, resample_data):
     matrix_class = sparse.csr_array if isinstance(csr, sparse.sparray) else sparse.csr_matrix
     return matrix_class((out_data.astype(csr.dtype, copy=False), out_indices, out_indptr),
                         shape=(n_samples + n_new, csr.shape[1]))
+
+
+def _output_index_dtype(csr, plan):
+    """The input's index dtype unless the output's stored values could exceed
+    int32: a synthetic row stores at most its two parents' values (a copy, its
+    base's), a bound that costs O(synthetic rows). (The bound of n_new x
+    n_features it replaces made every large sparse output int64, and scipy then
+    copied the indices back to int32: twice the output's index memory at peak.)"""
+    if csr.indices.dtype == np.int64:
+        return np.int64
+    row_nnz = np.diff(csr.indptr)
+    bound = int(csr.nnz)
+    for block in plan.blocks:
+        bound += int(row_nnz[block.base].sum())
+        if not block.copies:
+            bound += int(row_nnz[block.neighbor].sum())
+    limit = np.iinfo(np.int32).max
+    return np.int64 if bound > limit or csr.shape[1] > limit else csr.indices.dtype
 
 
 def _copy_csr_rows(data, indices, indptr, block, starts, row_nnz, out_data, out_indices):

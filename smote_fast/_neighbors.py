@@ -4,7 +4,11 @@ Whatever path answers, the result is the k references with the smallest exact
 squared Euclidean distance, ordered by (distance, row index), the query's own
 row excluded by index. Paths differ only in speed:
 
-* sparse input: exact merge of sorted rows (``knn_csr_direct``);
+* sparse input: candidates from an inverted index of the references
+  (``_knn_sparse``), where a pair costs something only where the rows share a
+  column, or, when a cost model measured on this kernel says it is cheaper
+  (few references, dense-ish rows), the exact merge of every pair of sorted
+  rows (``knn_csr_direct``);
 * few references: exact direct differences (``knn_direct``);
 * up to three features: a uniform grid (``_knn_grid``), or the kd-tree
   (``_knn_lowd``) when the rows crowd into few cells, and the kd-tree up to
@@ -23,12 +27,30 @@ from typing import NamedTuple
 import numpy as np
 from scipy import sparse
 
-from . import _knn, _knn_grid, _knn_lowd
+from . import _knn, _knn_grid, _knn_lowd, _knn_sparse
 from ._checks import column_extremes
 from ._estimator import EstimatorProtocol
 from ._params import N_JOBS_CONSTRAINT, Interval
 from ._threads import threads_for_jobs, threads_for_work
 from ._validation import check_X
+
+# Sparse inputs: the inverted-index path answers when its estimated cost,
+#   INDEX_PER_PRODUCT * (products of stored values in shared columns)
+#   + INDEX_PER_STORED * (nnz(reference) + n_features)  (CSC copy, norms, sort)
+#   + INDEX_PER_CANDIDATE_STEP * n_query * (k + INDEX_SPARE_CANDIDATES)
+#     * (mean query row length + mean reference row length)  (exact re-ranking)
+# is below the merge path's MERGE_PER_STEP * (n_query * nnz(reference)
+# + n_reference * nnz(query)). Nanoseconds, fitted (non-negative least squares
+# on relative error) to both paths timed alone on 24 shapes (200-2000 queries,
+# 200-10^4 references, 50-5*10^4 columns, 10-100 stored values per row):
+# ``benchmarks/bench_sparse.py --calibrate``; the fit is within 2x on every
+# shape, and the merge path lost on all of them (by 3x to 100x): it wins only
+# for a handful of queries against long rows.
+INDEX_PER_PRODUCT = 3.5
+INDEX_PER_STORED = 60.0
+INDEX_PER_CANDIDATE_STEP = 4.5
+INDEX_SPARE_CANDIDATES = 4
+MERGE_PER_STEP = 6.0
 
 # A kd-tree beats GEMM up to TREE_MAX_FEATURES features, and up to
 # TREE_MAX_FEATURES_LARGE for large reference sets (measured on Gaussian data,
@@ -87,6 +109,12 @@ class _Problem:
         # the largest |value| of a wider, partitioned search (see kneighbors)
         self.global_magnitude = global_magnitude
         self.sparse = type(query) is not np.ndarray and sparse.issparse(query)
+        if self.sparse:  # the sparse kernels read rows (CSC input included)
+            same = query is reference
+            query = query if query.format == "csr" else query.tocsr()
+            reference = query if same else (
+                reference if reference.format == "csr" else reference.tocsr())
+            self.query, self.reference = query, reference
         self.n_query, self.n_reference = query.shape[0], reference.shape[0]
         self.n_features = query.shape[1]
         self.k = n_neighbors
@@ -98,6 +126,7 @@ class _Problem:
         self.low = self.high = None
         self.distance_scale = 1.0
         self.extremes_known = False
+        self.index_terms = None  # sparse: the inverted index's work (_index_terms)
 
     def prepare(self, needs_extremes):
         """The numeric pre-pass: column extremes (one pass for the minimum and
@@ -119,6 +148,63 @@ class _Problem:
 
 def _csr_usable(problem):
     return problem.sparse
+
+
+def _csr_index_usable(problem):
+    return (problem.sparse and problem.n_reference > 0
+            and sparse_index_cost(problem) < sparse_merge_cost(problem))
+
+
+def _stored_per_column(matrix, n_features):
+    # int64, so that the dot product below is numpy's integer loop: a float64 one
+    # would call BLAS, whose threads then spin beside the kernels' (measured: a
+    # fifth of a 2-core machine's time in SMOTE on sparse data).
+    return np.bincount(matrix.indices, minlength=n_features).astype(np.int64, copy=False)
+
+
+def _merge_steps(problem):
+    """Merge steps of the merge path: every pair's two row lengths."""
+    return (problem.n_query * float(problem.reference.nnz)
+            + problem.n_reference * float(problem.query.nnz))
+
+
+def _index_terms(problem):
+    """The inverted-index path's work: (products in shared columns, stored values
+    of the references plus columns, merge steps of the re-ranked candidates).
+    Computed once per search (one pass over the stored column indices)."""
+    if problem.index_terms is None:
+        q, r = problem.query, problem.reference
+        if problem.n_query == 0 or problem.n_reference == 0:
+            problem.index_terms = (0.0, 0.0, 0.0)
+        else:
+            per_column_q = _stored_per_column(q, problem.n_features)
+            per_column_r = (per_column_q if q is r
+                            else _stored_per_column(r, problem.n_features))
+            products = float(np.dot(per_column_q, per_column_r))
+            row_lengths = q.nnz / problem.n_query + r.nnz / problem.n_reference
+            problem.index_terms = (
+                products, float(r.nnz + problem.n_features),
+                problem.n_query * (problem.k + INDEX_SPARE_CANDIDATES) * row_lengths)
+    return problem.index_terms
+
+
+def sparse_merge_cost(problem):
+    """Estimated nanoseconds of the merge path (every pair of rows merged)."""
+    return MERGE_PER_STEP * _merge_steps(problem)
+
+
+def sparse_index_cost(problem):
+    """Estimated nanoseconds of the inverted-index path (see the constants)."""
+    products, stored, candidate_steps = _index_terms(problem)
+    return (INDEX_PER_PRODUCT * products + INDEX_PER_STORED * stored
+            + INDEX_PER_CANDIDATE_STEP * candidate_steps)
+
+
+def _sparse_threads(problem, work):
+    """Threads for a sparse search from its own work, not the dense estimate
+    (queries x references x features), which would give tiny sparse searches
+    every thread, each slower than one on a busy machine."""
+    return threads_for_work(problem.n_threads, int(work))
 
 
 def _direct_usable(problem):
@@ -148,7 +234,31 @@ def _csr_search(problem):
     q, r = problem.query, problem.reference
     _knn.knn_csr_direct(q.data, q.indices, q.indptr, r.data, r.indices, r.indptr,
                         problem.query_in_reference, problem.indices, problem.distances,
-                        problem.n_threads)
+                        _sparse_threads(problem, _merge_steps(problem)))
+    return True
+
+
+def _csr_index_search(problem):
+    q, r = problem.query, problem.reference
+    n_reference = problem.n_reference
+    columns = r.tocsc()  # one pass; scipy sorts the rows of each column
+    index_dtype = np.result_type(q.indices, q.indptr, r.indices, r.indptr,
+                                 columns.indices, columns.indptr)
+    q_indices, q_indptr, r_indices, r_indptr, c_rows, c_indptr = (
+        a.astype(index_dtype, copy=False)
+        for a in (q.indices, q.indptr, r.indices, r.indptr, columns.indices,
+                  columns.indptr))
+    norms = np.empty(n_reference)
+    _knn_sparse.csr_row_norms(r.data, r_indptr, norms,
+                              threads_for_work(problem.n_threads, r.nnz))
+    # stable: equal norms in increasing row index
+    order = np.argsort(norms, kind="stable").astype(np.intp, copy=False)
+    max_ref_nnz = int(np.diff(r.indptr).max()) if n_reference else 0
+    _knn_sparse.knn_csr_index(q.data, q_indices, q_indptr, r.data, r_indices, r_indptr,
+                              columns.data, c_rows, c_indptr, norms, max_ref_nnz, order,
+                              problem.query_in_reference, problem.indices,
+                              problem.distances,
+                              _sparse_threads(problem, sum(_index_terms(problem))))
     return True
 
 
@@ -196,6 +306,7 @@ class _Path(NamedTuple):
 # The first usable path answers; a search that declines passes to the next
 # usable one (the grid, when the rows crowd into few cells, to the kd-tree).
 _PATHS = (
+    _Path("csr_index", _csr_index_usable, _csr_index_search, _RANGE_CHECK),
     _Path("csr", _csr_usable, _csr_search, _RANGE_CHECK),
     _Path("direct", _direct_usable, _direct_search, _IN_KERNEL),
     _Path("grid", _grid_usable, _grid_path_search, _EXTREMES),
@@ -211,9 +322,9 @@ _path_recorders_lock = threading.Lock()
 @contextlib.contextmanager
 def record_paths():
     """Within the block, append the name of the path that answers each search
-    ("csr", "direct", "grid", "kdtree", "gemm") to the yielded list, and "direct"
-    again when the gemm path leaves rows to direct differences. For tests; costs
-    nothing when no block is active."""
+    ("csr_index", "csr", "direct", "grid", "kdtree", "gemm") to the yielded list,
+    and "direct" again when the gemm path leaves rows to direct differences. For
+    tests; costs nothing when no block is active."""
     names = []
     with _path_recorders_lock:
         _path_recorders.append(names)

@@ -1,3 +1,5 @@
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
 
@@ -16,3 +18,5 @@ def tied_levels(codes: npt.NDArray[np.int32], levels: npt.NDArray[np.int32],
 def first_in_permutation(levels: npt.NDArray[np.int32], n_tied: npt.NDArray[np.intp],
                          rank: npt.NDArray[np.intp], out: npt.NDArray[np.int32]) -> None: ...
 def row_modes(codes: npt.NDArray[np.int32], out: npt.NDArray[np.int32], n_threads: int) -> None: ...
+
+__test__: Any

@@ -268,7 +268,7 @@ def variants(*, sklearn=True, keys=VARIANT_KEYS):
 @contextlib.contextmanager
 def paths_taken():
     """Context manager yielding a list that receives the name of each k-NN path
-    smote_fast runs inside it ('csr', 'direct', 'grid', 'kdtree', 'gemm'; a gemm
+    smote_fast runs inside it ('csr_index', 'csr', 'direct', 'grid', 'kdtree', 'gemm'; a gemm
     search that leaves rows to direct differences adds 'direct'): the package's
     ``_neighbors.record_paths``."""
     with _neighbors.record_paths() as paths:
@@ -351,6 +351,19 @@ def force_path(monkeypatch, name):
     """Set ``_neighbors``' thresholds so that every search takes the path ``name``."""
     for attribute, value in FORCED_PATHS[name].items():
         monkeypatch.setattr(_neighbors, attribute, value)
+
+
+#: the sparse k-NN paths; the cost model in ``_neighbors`` picks one
+SPARSE_PATHS = ("csr_index", "csr")
+
+
+def force_sparse_path(monkeypatch, name):
+    """Make the sparse path table pick ``name`` ('csr_index': inverted index,
+    'csr': merge of every pair) whatever the shapes."""
+    cheap, dear = (0.0, 1e30) if name == "csr_index" else (1e30, 0.0)
+    for attribute in ("INDEX_PER_PRODUCT", "INDEX_PER_STORED", "INDEX_PER_CANDIDATE_STEP"):
+        monkeypatch.setattr(_neighbors, attribute, cheap)
+    monkeypatch.setattr(_neighbors, "MERGE_PER_STEP", dear)
 
 
 def assert_ran(path, paths):

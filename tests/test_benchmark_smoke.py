@@ -46,3 +46,17 @@ def test_sampler_table_follows_the_roster(monkeypatch):
         if v.key not in harness.OVERRIDES:
             assert (spec.knn_jobs is None) == (v.minority_search == "none")
     assert specs["svmsmote"].min_minority == 30 and specs["svmsmote"].svm_split
+
+
+def test_sparse_benchmark_writes_identical_results(tmp_path):
+    require("imblearn")
+    script = SCRIPT.parent / "bench_sparse.py"
+    completed = subprocess.run(
+        [sys.executable, str(script), "--shape", "600", "2000", "8", "0.2", "--repeats", "1",
+         "--skip-memory", "--out-dir", str(tmp_path), "--name", "smoke"],
+        capture_output=True, text=True, timeout=600)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    rows = json.loads((tmp_path / "smoke.json").read_text())["configs"]
+    assert [row["sampler"] for row in rows] == ["smote", "borderline1", "adasyn"]
+    for row in rows:
+        assert row["identical"] is True and "csr_index" in row["paths"], row

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 from _support import (
     FORCED_PATHS,
+    SPARSE_PATHS,
     THREADED_KEYS,
     assert_on_segments,
     assert_ran,
@@ -20,6 +21,7 @@ from _support import (
     by_key,
     class_knn,
     force_path,
+    force_sparse_path,
     gaussian_classes,
     integer_grid,
     kneighbors,
@@ -157,7 +159,9 @@ def test_knn_thread_and_chunk_agnostic_on_the_default_path(data, n_features,
         np.testing.assert_array_equal(result, baseline, err_msg=f"n_jobs, chunk={key}")
 
 
-def test_knn_csr_thread_agnostic(global_random_seed, threads):
+@pytest.mark.parametrize("sparse_path", SPARSE_PATHS)
+def test_knn_csr_thread_agnostic(global_random_seed, threads, sparse_path, monkeypatch):
+    force_sparse_path(monkeypatch, sparse_path)
     rng = np.random.RandomState(global_random_seed)
     reference = rng.normal(size=(400, 12))
     reference[rng.uniform(size=reference.shape) < 0.4] = 0
@@ -168,7 +172,7 @@ def test_knn_csr_thread_agnostic(global_random_seed, threads):
     with paths_taken() as paths:
         two = kneighbors(query, sparse.csr_matrix(reference), 5, query_in_reference=own,
                          n_jobs=2)
-    assert paths == ["csr"]
+    assert paths == [sparse_path]
     several_threads_ran(threads.take())
     np.testing.assert_array_equal(one, two)
 

@@ -10,13 +10,18 @@ import numpy as np
 import pytest
 from _support import (
     FORCED_PATHS,
+    SPARSE_PATHS,
     assert_ran,
+    assert_several_threads_ran,
     encode_labels,
     force_path,
+    force_sparse_path,
     integer_grid,
     kneighbors,
+    openmp_enabled,
     paths_taken,
     random_module,
+    record_threads,
     reference_knn,
     resample_data_class,
 )
@@ -131,16 +136,18 @@ def test_float32_agrees_with_float64(path):
     np.testing.assert_allclose(d32, d64, rtol=1e-5)
 
 
+@pytest.mark.parametrize("sparse_path", SPARSE_PATHS)
 @pytest.mark.parametrize("index_dtype", [np.int32, np.int64])
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-def test_csr_equals_dense(dtype, index_dtype):
+def test_csr_equals_dense(dtype, index_dtype, sparse_path, monkeypatch):
     X = sparse.random(500, 40, density=0.15, format="csr", random_state=7, dtype=dtype)
     X.indices = X.indices.astype(index_dtype)
     X.indptr = X.indptr.astype(index_dtype)
     rows = np.arange(X.shape[0])
+    force_sparse_path(monkeypatch, sparse_path)
     with paths_taken() as paths:
         got = kneighbors(X, X, 6, query_in_reference=rows)
-    assert paths == ["csr"]
+    assert paths == [sparse_path]
     np.testing.assert_array_equal(got, kneighbors(X.toarray(), X.toarray(), 6,
                                                   query_in_reference=rows))
 
@@ -526,3 +533,143 @@ def test_failed_gemm_allocation_raises_memory_error(single_precision):
     with pytest.raises(ValueError, match="n_candidates"):
         _knn.knn_gemm(X[:50], X, rows, X.mean(axis=0), 301, single_precision, 1e-3, 1e-30,
                       indices, distances, failed, 2, 16, 256)
+
+
+# ------------------------------------------------------- sparse: inverted index
+
+def awkward_sparse(rng, n_rows=600, n_features=3000, nnz=6, dtype=np.float64):
+    """CSR rows that mostly share no column (``nnz`` of ``n_features``), with
+    duplicated rows, empty rows and a few dense rows mixed in: ties on purpose."""
+    rows = np.repeat(np.arange(n_rows), nnz)
+    cols = rng.randint(0, n_features, size=rows.size)
+    X = sparse.csr_matrix((rng.exponential(size=rows.size), (rows, cols)),
+                          shape=(n_rows, n_features)).tolil()
+    X[rng.choice(n_rows, 25, replace=False)] = 0  # empty rows
+    for row in rng.choice(n_rows, 3, replace=False):  # dense rows
+        X[row] = rng.exponential(size=(1, n_features))
+    X = X.tocsr()
+    copies = rng.choice(n_rows, 40, replace=False)
+    X = sparse.vstack([X, X[copies]]).tocsr()  # duplicated rows
+    X = X[rng.permutation(X.shape[0])]
+    X.sort_indices()
+    return X.astype(dtype)
+
+
+@pytest.mark.parametrize("k", [1, 6, 40])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_csr_index_matches_reference_and_merge(dtype, k, global_random_seed, monkeypatch):
+    rng = np.random.RandomState([global_random_seed, 31])
+    X = awkward_sparse(rng, dtype=dtype)
+    rows = np.arange(X.shape[0])
+    with paths_taken() as paths:
+        got, got_dist = kneighbors(X, X, k, query_in_reference=rows, return_distance=True)
+    assert paths == ["csr_index"]  # chosen by the cost model, not forced
+    expected, expected_dist = reference_knn(X.toarray(), X.toarray(), k, rows)
+    np.testing.assert_array_equal(got, expected)
+    np.testing.assert_array_equal(got_dist, expected_dist)  # same sums, same order
+    force_sparse_path(monkeypatch, "csr")
+    with paths_taken() as paths:
+        merged, merged_dist = kneighbors(X, X, k, query_in_reference=rows,
+                                         return_distance=True)
+    assert paths == ["csr"]
+    np.testing.assert_array_equal(got, merged)
+    np.testing.assert_array_equal(got_dist, merged_dist)
+
+
+@pytest.mark.parametrize("index_dtype", [np.int32, np.int64])
+def test_csr_index_query_subset_csc_and_mixed_index_dtypes(index_dtype, global_random_seed,
+                                                           monkeypatch):
+    rng = np.random.RandomState([global_random_seed, 32])
+    reference = awkward_sparse(rng, n_rows=500)
+    query = awkward_sparse(rng, n_rows=90)
+    query.indices = query.indices.astype(index_dtype)
+    query.indptr = query.indptr.astype(index_dtype)
+    force_sparse_path(monkeypatch, "csr_index")
+    expected = reference_knn(query.toarray(), reference.toarray(), 7)[0]
+    for q, r in ((query, reference), (query.tocsc(), reference.tocsc()),
+                 (sparse.csc_array(query), sparse.csr_array(reference))):
+        with paths_taken() as paths:
+            got = kneighbors(q, r, 7)
+        assert paths == ["csr_index"]
+        np.testing.assert_array_equal(got, expected)
+    # the estimator fitted on CSC answers as on CSR
+    nn = ExactNearestNeighbors(n_neighbors=7).fit(reference.tocsc())
+    with paths_taken() as paths:
+        got = nn.kneighbors(query.tocsc(), return_distance=False)
+    assert_ran("csr_index", paths)
+    np.testing.assert_array_equal(got, expected)
+
+
+def test_csr_index_extreme_magnitudes(monkeypatch):
+    """Values whose squares leave float64's range take the power-of-two rescale,
+    tiny ones the subnormal slack; the order stays the exact one."""
+    rng = np.random.RandomState(5)
+    X = awkward_sparse(rng, n_rows=300)
+    force_sparse_path(monkeypatch, "csr_index")
+    rows = np.arange(X.shape[0])
+    expected = reference_knn(X.toarray(), X.toarray(), 5, rows)[0]
+    for factor in (1e200, 1e-160):
+        scaled = X * factor
+        with paths_taken() as paths:
+            got = kneighbors(scaled, scaled, 5, query_in_reference=rows)
+        assert paths == ["csr_index"]
+        np.testing.assert_array_equal(got, expected)
+
+
+def test_sparse_path_choice_follows_the_cost_model():
+    rng = np.random.RandomState(0)
+    # a handful of queries against few dense-ish rows: merging every pair is cheaper
+    small = sparse.csr_matrix(rng.exponential(size=(60, 30)) * (rng.uniform(size=(60, 30)) < 0.7))
+    # many references that mostly share no column: the inverted index
+    large = awkward_sparse(rng, n_rows=3000, n_features=20000, nnz=10)
+    for query, reference, path in ((small[:3], small, "csr"), (large, large, "csr_index")):
+        problem = _neighbors._Problem(query, reference, 5, np.full(query.shape[0], -1), 1, None)
+        cheaper = ("csr_index" if _neighbors.sparse_index_cost(problem)
+                   < _neighbors.sparse_merge_cost(problem) else "csr")
+        assert cheaper == path
+        with paths_taken() as paths:
+            kneighbors(query, reference, 5)
+        assert paths == [path]
+
+
+def test_csr_index_thread_count_agnostic(global_random_seed, monkeypatch):
+    threads = record_threads(monkeypatch)
+    rng = np.random.RandomState([global_random_seed, 33])
+    X = awkward_sparse(rng, n_rows=800)
+    own = np.arange(0, X.shape[0], 2)
+    query = X[own]
+    force_sparse_path(monkeypatch, "csr_index")
+    one = kneighbors(query, X, 6, query_in_reference=own, n_jobs=1, return_distance=True)
+    threads.take()
+    with paths_taken() as paths:
+        two = kneighbors(query, X, 6, query_in_reference=own, n_jobs=2, return_distance=True)
+    assert paths == ["csr_index"]
+    if openmp_enabled():
+        assert_several_threads_ran(threads.take())
+    np.testing.assert_array_equal(one[0], two[0])
+    np.testing.assert_array_equal(one[1], two[1])
+
+
+def test_sparse_output_keeps_int32_indices_when_its_values_fit(monkeypatch):
+    """The output's index dtype follows a bound on its stored values (each
+    synthetic row at most its two parents'), not n_new x n_features: a wide
+    matrix keeps int32 indices, so no int64 copy doubles the index memory."""
+    from smote_fast import SMOTE
+
+    rng = np.random.RandomState(3)
+    rows = np.repeat(np.arange(400), 20)
+    X = sparse.csr_matrix((rng.exponential(size=rows.size),
+                           (rows, rng.randint(0, 10**7, size=rows.size))), shape=(400, 10**7))
+    y = np.r_[np.zeros(320, dtype=int), np.ones(80, dtype=int)]  # 240 new x 10^7 > 2^31
+    written = []
+    real = _interpolate.csr_synthetic_rows
+
+    def recording(*args):
+        written.append(args[9].dtype)  # the output's column indices
+        return real(*args)
+
+    monkeypatch.setattr(_interpolate, "csr_synthetic_rows", recording)
+    X_res, _ = SMOTE(random_state=0).fit_resample(X, y)
+    assert written and set(written) == {np.dtype(np.int32)}
+    assert X_res.indices.dtype == X_res.indptr.dtype == np.int32
+    assert X_res.shape == (640, 10**7)

@@ -22,8 +22,11 @@ import pytest
 from _support import (
     NEEDS_M,
     SMOTE_FAMILY_KEYS,
+    SPARSE_PATHS,
+    assert_ran,
     by_key,
     class_counts,
+    force_sparse_path,
     gaussian_classes,
     has_distance_ties,
     imblearn_class,
@@ -724,6 +727,9 @@ PATH_DATA = {
     "kdtree_large": (6, [63000, 3000], None, {1: 4000}),
     "kdtree_large_class": (6, [67000, 66000], None, {1: 67000}),
     "gemm": (20, [3000, 1500], None, "auto"),
+    # the two sparse paths (the cost model picks the inverted index here; the
+    # merge of every pair is forced)
+    "csr_index": (20, [3000, 1500], 0.5, "auto"),
     "csr": (20, [3000, 1500], 0.5, "auto"),
 }
 #: the neighbour search that must reach a path: SMOTE searches each class in itself,
@@ -740,8 +746,10 @@ PATH_CASES = [
 
 @pytest.mark.parametrize(("variant", "path"), PATH_CASES,
                          ids=[f"{key}-{path}" for key, path in PATH_CASES])
-def test_parity_on_every_knn_path(variant, path):
+def test_parity_on_every_knn_path(variant, path, monkeypatch):
     n_features, counts, density, strategy = PATH_DATA[path]
+    if path in SPARSE_PATHS:
+        force_sparse_path(monkeypatch, path)
     rng = np.random.RandomState([len(variant), n_features, counts[1]])
     X, y = gaussian_classes(rng, counts, n_features)
     if density is not None:
@@ -759,3 +767,55 @@ def test_parity_on_every_knn_path(variant, path):
     assert len(out[0][1]) > len(y), "nothing generated: the test is vacuous"
     if variant.startswith("borderline"):
         assert sampler.in_danger_indices, "no sample in danger: the test is vacuous"
+
+
+# ------------------------------------------------------- sparse: inverted index
+
+SPARSE_SEARCHING = ["smote", "borderline1", "svmsmote", "adasyn"]
+SPARSE_CLEANING = ["enn", "tomek", "smoteenn", "smotetomek"]
+
+
+def mostly_disjoint_sparse(rng, n_rows=400, n_features=3000, nnz=8, n_dense=3):
+    """CSR rows that mostly share no column, exponential values, a few dense rows
+    mixed in (tie-free: imbalanced-learn's neighbour order is not defined on ties)."""
+    rows = np.repeat(np.arange(n_rows), nnz)
+    cols = rng.randint(0, n_features, size=rows.size)
+    X = sparse.csr_matrix((rng.exponential(size=rows.size), (rows, cols)),
+                          shape=(n_rows, n_features)).toarray()
+    X[rng.choice(n_rows, n_dense, replace=False)] = rng.exponential(size=(n_dense, n_features))
+    y = (rng.uniform(size=n_rows) < 0.25).astype(np.int64)
+    return X, y
+
+
+@pytest.mark.parametrize("fmt", ["csr_matrix", "csc_matrix"])
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("variant", SPARSE_SEARCHING)
+def test_parity_sparse_inverted_index(variant, dtype, fmt, global_random_seed,
+                                      smote_fast_class):
+    """Every sampler that searches sparse X goes through the inverted-index path
+    and gives imbalanced-learn's output."""
+    rng = np.random.RandomState([global_random_seed, 41])
+    X, y = mostly_disjoint_sparse(rng)
+    X_in = getattr(sparse, fmt)(X.astype(dtype))
+    with paths_taken() as paths:
+        assert_parity(variant, smote_fast_class, lambda: {"random_state": 0}, X_in, y)
+    # (a search with a handful of queries, e.g. borderline's few danger rows, may
+    # take the merge path: the cost model's choice, same result)
+    assert_ran("csr_index", paths)
+    assert set(paths) <= {"csr_index", "csr"}, paths
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("variant", SPARSE_CLEANING)
+def test_parity_sparse_inverted_index_cleaners(variant, dtype, global_random_seed):
+    """The cleaners and combinations on sparse X: the same rows kept (and made) as
+    imbalanced-learn, their neighbour searches on the inverted-index path."""
+    rng = np.random.RandomState([global_random_seed, 43])
+    X, y = mostly_disjoint_sparse(rng)
+    X_in = sparse.csr_matrix(X.astype(dtype))
+    with paths_taken() as paths:
+        got_X, got_y = ours(variant, random_state=0).fit_resample(X_in, y)
+    expected_X, expected_y = theirs(variant, random_state=0).fit_resample(X_in, y)
+    assert_ran("csr_index", paths)
+    np.testing.assert_array_equal(got_y, expected_y)
+    np.testing.assert_array_equal(got_X.toarray(), expected_X.toarray())
