@@ -64,10 +64,15 @@ def run_single(args):
     start = time.perf_counter()
     X_res, y_res = sampler.fit_resample(X, y)
     fit_s = time.perf_counter() - start
-    out = {"make_X_s": make_s, "fit_resample_s": fit_s, "rows_out": int(X_res.shape[0]),
-           "client_peak_bytes": _peak_rss(), "x_bytes": int(X.nbytes)}
+    out = {
+        "make_X_s": make_s,
+        "fit_resample_s": fit_s,
+        "rows_out": int(X_res.shape[0]),
+        "client_peak_bytes": _peak_rss(),
+        "x_bytes": int(X.nbytes),
+    }
     if args.save:
-        np.save(args.save, X_res[X.shape[0]:])
+        np.save(args.save, X_res[X.shape[0] :])
     return out
 
 
@@ -78,13 +83,19 @@ def run_dask(args):
 
     import smote_fast
 
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  memory_limit=args.memory_limit, dashboard_address=None,
-                                  silence_logs=50) as cluster, \
-            distributed.Client(cluster) as client:
+    with (
+        distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            memory_limit=args.memory_limit,
+            dashboard_address=None,
+            silence_logs=50,
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
         pids = client.run(os.getpid)
-        limits = {w: info["memory_limit"]
-                  for w, info in client.scheduler_info()["workers"].items()}
+        limits = {w: info["memory_limit"] for w, info in client.scheduler_info()["workers"].items()}
         X, y = lazy_data(args.n, args.chunk_rows, args.minority_every)
         sampler = getattr(smote_fast, args.sampler)(random_state=0)
         passes = {"smote_fast.scan-passes": args.scan_passes} if args.scan_passes else {}
@@ -93,7 +104,7 @@ def run_dask(args):
             X_res, y_res = sampler.fit_resample(X, y)
             plan_s = time.perf_counter() - start
             if args.save:
-                np.save(args.save, X_res[X.shape[0]:].compute())
+                np.save(args.save, X_res[X.shape[0] :].compute())
             else:
                 dask.compute(X_res.sum(axis=0, dtype=np.float64), y_res.sum())
             total_s = time.perf_counter() - start
@@ -112,18 +123,24 @@ def run_dask(args):
                     profile[prefix] = profile.get(prefix, 0.0) + event["stop"] - event["start"]
                 elif event["action"] == "transfer":
                     transfer_s += event["stop"] - event["start"]
-        out = {"plan_s": plan_s, "total_s": total_s, "rows_out": int(X_res.shape[0]),
-               "output_chunks_known": not any(np.isnan(c) for c in X_res.chunks[0]),
-               "tasks": len(stream.data), "partitions": int(X.numblocks[0]),
-               "bytes_between_workers": int(sum(transfers.values())),
-               "worker_peak_bytes": list(peaks.values()),
-               "worker_memory_limit": list(limits.values()),
-               "client_peak_bytes": _peak_rss(), "x_bytes": int(X.nbytes),
-               "compute_s_by_function": dict(sorted(profile.items(),
-                                                    key=lambda kv: -kv[1])[:12]),
-               "transfer_s": transfer_s,
-               "bytes_between_workers_by_function": dict(
-                   sorted(by_function.items(), key=lambda kv: -kv[1]))}
+        out = {
+            "plan_s": plan_s,
+            "total_s": total_s,
+            "rows_out": int(X_res.shape[0]),
+            "output_chunks_known": not any(np.isnan(c) for c in X_res.chunks[0]),
+            "tasks": len(stream.data),
+            "partitions": int(X.numblocks[0]),
+            "bytes_between_workers": int(sum(transfers.values())),
+            "worker_peak_bytes": list(peaks.values()),
+            "worker_memory_limit": list(limits.values()),
+            "client_peak_bytes": _peak_rss(),
+            "x_bytes": int(X.nbytes),
+            "compute_s_by_function": dict(sorted(profile.items(), key=lambda kv: -kv[1])[:12]),
+            "transfer_s": transfer_s,
+            "bytes_between_workers_by_function": dict(
+                sorted(by_function.items(), key=lambda kv: -kv[1])
+            ),
+        }
     return out
 
 
@@ -156,8 +173,10 @@ def subprocess_run(mode, **kw):
         cmd += [f"--{key.replace('_', '-')}", str(value)]
     done = subprocess.run(cmd, capture_output=True, text=True)
     if done.returncode:
-        return {"error": done.stderr.strip().splitlines()[-1] if done.stderr else "failed",
-                "returncode": done.returncode}
+        return {
+            "error": done.stderr.strip().splitlines()[-1] if done.stderr else "failed",
+            "returncode": done.returncode,
+        }
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -176,9 +195,11 @@ def model(sampler, n, m_rows, d, b, partitions, workers, m=10, k=5, passes=None)
     if sampler != "SMOTE":
         if passes is None:
             passes = 1 if 17 * m_rows * m * partitions * 4 <= n * d * b else 2
-        steps["scan"] = (17 * m_rows * m * partitions if passes == 1 else
-                         4 * m_rows * partitions * 2 + 8 * m_rows * workers
-                         + 17 * m_rows * m * 2)
+        steps["scan"] = (
+            17 * m_rows * m * partitions
+            if passes == 1
+            else 4 * m_rows * partitions * 2 + 8 * m_rows * workers + 17 * m_rows * m * 2
+        )
     steps["total"] = sum(steps.values())
     steps["X"] = n * (d * b + 8)
     return steps
@@ -196,9 +217,12 @@ def main():
     parser.add_argument("--scan-passes", type=int, default=0)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--breakdown", action="store_true",
-                        help="one more Dask run per sampler: bytes between workers by "
-                             "task function, added to results/dask.json and dask.md")
+    parser.add_argument(
+        "--breakdown",
+        action="store_true",
+        help="one more Dask run per sampler: bytes between workers by "
+        "task function, added to results/dask.json and dask.md",
+    )
     args = parser.parse_args()
     if args.child:
         result = run_single(args) if args.child == "single" else run_dask(args)
@@ -208,86 +232,142 @@ def main():
     if args.breakdown:
         return breakdown(args)
     small = 20_000 if quick else 2_000_000
-    configs = [("SMOTE", 200_000 if quick else 20_000_000, 1, "1.2GiB", 0),
-               ("BorderlineSMOTE", small, args.repeats, "2GiB", 0),
-               ("ADASYN", small, args.repeats, "2GiB", 0),
-               ("BorderlineSMOTE", small, args.repeats, "2GiB", 1),
-               ("ADASYN", small, args.repeats, "2GiB", 1)]
+    configs = [
+        ("SMOTE", 200_000 if quick else 20_000_000, 1, "1.2GiB", 0),
+        ("BorderlineSMOTE", small, args.repeats, "2GiB", 0),
+        ("ADASYN", small, args.repeats, "2GiB", 0),
+        ("BorderlineSMOTE", small, args.repeats, "2GiB", 1),
+        ("ADASYN", small, args.repeats, "2GiB", 1),
+    ]
     rows = []
     for sampler, n, repeats, limit, passes in configs:
         chunk_rows = max(1, n // (40 if sampler == "SMOTE" else 16))
         singles, dasks = [], []
         for _ in range(repeats):
-            singles.append(subprocess_run("single", sampler=sampler, n=n,
-                                          chunk_rows=chunk_rows))
-            dasks.append(subprocess_run("dask", sampler=sampler, n=n, chunk_rows=chunk_rows,
-                                        memory_limit=limit, scan_passes=passes))
+            singles.append(subprocess_run("single", sampler=sampler, n=n, chunk_rows=chunk_rows))
+            dasks.append(
+                subprocess_run(
+                    "dask",
+                    sampler=sampler,
+                    n=n,
+                    chunk_rows=chunk_rows,
+                    memory_limit=limit,
+                    scan_passes=passes,
+                )
+            )
         equal = None
         if (sampler != "SMOTE" or quick) and not passes:  # same synthetic rows, bit for bit
             a, b = HERE / "results" / "_single.npy", HERE / "results" / "_dask.npy"
             subprocess_run("single", sampler=sampler, n=n, chunk_rows=chunk_rows, save=a)
-            subprocess_run("dask", sampler=sampler, n=n, chunk_rows=chunk_rows,
-                           memory_limit=limit, save=b)
+            subprocess_run(
+                "dask", sampler=sampler, n=n, chunk_rows=chunk_rows, memory_limit=limit, save=b
+            )
             equal = bool(np.array_equal(np.load(a), np.load(b)))
             a.unlink()
             b.unlink()
-        rows.append({"sampler": sampler, "n": n, "d": D, "minority": 1 / args.minority_every,
-                     "chunk_rows": chunk_rows, "memory_limit": limit, "single": singles,
-                     "scan_passes": passes or "auto",
-                     "dask": dasks, "equal_synthetic_rows": equal})
+        rows.append(
+            {
+                "sampler": sampler,
+                "n": n,
+                "d": D,
+                "minority": 1 / args.minority_every,
+                "chunk_rows": chunk_rows,
+                "memory_limit": limit,
+                "single": singles,
+                "scan_passes": passes or "auto",
+                "dask": dasks,
+                "equal_synthetic_rows": equal,
+            }
+        )
         print(json.dumps(rows[-1])[:400], flush=True)
     models = {}
     for row in rows:
         n, m_rows = row["n"], row["n"] // args.minority_every
         for partitions in (-(-n // row["chunk_rows"]), 100, 1000):
             workers = 2 if partitions < 100 else partitions // 10
-            for passes in ((None,) if row["sampler"] == "SMOTE" else (1, 2)):
+            for passes in (None,) if row["sampler"] == "SMOTE" else (1, 2):
                 key = f"{row['sampler']} N={n:.0e} P={partitions} W={workers}" + (
-                    f" passes={passes}" if passes else "")
-                models[key] = model(row["sampler"], n, m_rows, D, 4, partitions, workers,
-                                    passes=passes)
+                    f" passes={passes}" if passes else ""
+                )
+                models[key] = model(
+                    row["sampler"], n, m_rows, D, 4, partitions, workers, passes=passes
+                )
     for sampler in ("SMOTE", "BorderlineSMOTE"):  # the design study's example A
         for partitions in (100, 1000):
-            for passes in ((None,) if sampler == "SMOTE" else (1, 2)):
+            for passes in (None,) if sampler == "SMOTE" else (1, 2):
                 key = f"{sampler} N=1e+08 P={partitions} W={partitions // 10}" + (
-                    f" passes={passes}" if passes else "")
-                models[key] = model(sampler, 10**8, 10**6, D, 4, partitions, partitions // 10,
-                                    passes=passes)
+                    f" passes={passes}" if passes else ""
+                )
+                models[key] = model(
+                    sampler, 10**8, 10**6, D, 4, partitions, partitions // 10, passes=passes
+                )
     for row in rows:
         n, m_rows = row["n"], row["n"] // args.minority_every
         forced = row["scan_passes"] if row["scan_passes"] != "auto" else None
-        row["model_bytes"] = model(row["sampler"], n, m_rows, D, 4,
-                                   -(-n // row["chunk_rows"]), 2, passes=forced)["total"]
-    out = {"rows": rows, "model": models, "cpu_count": os.cpu_count(),
-           "note": "one machine: n_jobs=2 threads; dask: 2 worker processes x 1 thread"}
+        row["model_bytes"] = model(
+            row["sampler"], n, m_rows, D, 4, -(-n // row["chunk_rows"]), 2, passes=forced
+        )["total"]
+    out = {
+        "rows": rows,
+        "model": models,
+        "cpu_count": os.cpu_count(),
+        "note": "one machine: n_jobs=2 threads; dask: 2 worker processes x 1 thread",
+    }
     name = "dask_quick" if quick else "dask"
     (HERE / "results" / f"{name}.json").write_text(json.dumps(out, indent=1))
     (HERE / "results" / f"{name}.md").write_text(report(out))
     print(report(out))
 
 
-SMOTE_FAST_TASKS = ("_extract_block", "_assemble_minority", "_summary", "_class_knn_block",
-                    "_stack", "_scan_nearest", "_merge_nearest", "_kth", "_scan_within",
-                    "_merge_within", "_finish_scan", "_b2_needed", "_take_block", "_b2_table",
-                    "_generate", "_census_block")
+SMOTE_FAST_TASKS = (
+    "_extract_block",
+    "_assemble_minority",
+    "_summary",
+    "_class_knn_block",
+    "_stack",
+    "_scan_nearest",
+    "_merge_nearest",
+    "_kth",
+    "_scan_within",
+    "_merge_within",
+    "_finish_scan",
+    "_b2_needed",
+    "_take_block",
+    "_b2_table",
+    "_generate",
+    "_census_block",
+)
 
 
 def breakdown(args):
     path = HERE / "results" / "dask.json"
     out = json.loads(path.read_text())
-    lines = ["", "Bytes between workers by task function (one more Dask run each; the "
-             "functions named _... are smote_fast's steps, the rest is dask making and "
-             "moving the lazily generated X and the final reduction):"]
-    for sampler, n, chunk_div in (("SMOTE", 20_000_000, 40), ("BorderlineSMOTE", 2_000_000, 16),
-                                  ("ADASYN", 2_000_000, 16)):
-        run = subprocess_run("dask", sampler=sampler, n=n, chunk_rows=n // chunk_div,
-                             memory_limit="1.2GiB" if sampler == "SMOTE" else "2GiB")
+    lines = [
+        "",
+        "Bytes between workers by task function (one more Dask run each; the "
+        "functions named _... are smote_fast's steps, the rest is dask making and "
+        "moving the lazily generated X and the final reduction):",
+    ]
+    for sampler, n, chunk_div in (
+        ("SMOTE", 20_000_000, 40),
+        ("BorderlineSMOTE", 2_000_000, 16),
+        ("ADASYN", 2_000_000, 16),
+    ):
+        run = subprocess_run(
+            "dask",
+            sampler=sampler,
+            n=n,
+            chunk_rows=n // chunk_div,
+            memory_limit="1.2GiB" if sampler == "SMOTE" else "2GiB",
+        )
         by_function = run.get("bytes_between_workers_by_function", {})
         ours = sum(v for k, v in by_function.items() if k in SMOTE_FAST_TASKS)
         out.setdefault("breakdown", {})[sampler] = run
         top = ", ".join(f"{k} {v / 1e6:.1f}" for k, v in list(by_function.items())[:10])
-        lines.append(f"- {sampler} {n:.0e}: total {sum(by_function.values()) / 1e6:.1f} MB, "
-                     f"smote_fast's steps {ours / 1e6:.1f} MB; MB by function: {top}")
+        lines.append(
+            f"- {sampler} {n:.0e}: total {sum(by_function.values()) / 1e6:.1f} MB, "
+            f"smote_fast's steps {ours / 1e6:.1f} MB; MB by function: {top}"
+        )
     path.write_text(json.dumps(out, indent=1))
     md = HERE / "results" / "dask.md"
     md.write_text(md.read_text() + "\n".join(lines) + "\n")
@@ -300,10 +380,12 @@ def _median(values):
 
 
 def report(out):
-    lines = ["| sampler (scan passes) | n x d | one machine fit_resample s (+ making X) | dask total s "
-             "(planning) | ratio | client peak GB one machine / dask | worker peak GB "
-             "(limit) | between workers MB (model bound) | tasks | partitions | same rows |",
-             "|---|---|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "| sampler (scan passes) | n x d | one machine fit_resample s (+ making X) | dask total s "
+        "(planning) | ratio | client peak GB one machine / dask | worker peak GB "
+        "(limit) | between workers MB (model bound) | tasks | partitions | same rows |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for row in out["rows"]:
         single = [r for r in row["single"] if "error" not in r]
         dasks = [r for r in row["dask"] if "error" not in r]
@@ -324,25 +406,33 @@ def report(out):
             f"({min(dasks[0]['worker_memory_limit']) / gb:.2f}) | "
             f"{_median([r['bytes_between_workers'] for r in dasks]) / 1e6:.1f} "
             f"({row['model_bytes'] / 1e6:.1f}) | "
-            f"{dasks[0]['tasks']} | {dasks[0]['partitions']} | {row['equal_synthetic_rows']} |")
+            f"{dasks[0]['tasks']} | {dasks[0]['partitions']} | {row['equal_synthetic_rows']} |"
+        )
     lines.append("")
     lines.append("Profile of the first Dask run per sampler (compute seconds by task function):")
     for row in out["rows"]:
         dasks = [r for r in row["dask"] if "error" not in r]
         if dasks:
-            top = ", ".join(f"{k} {v:.2f}" for k, v in
-                            list(dasks[0]["compute_s_by_function"].items())[:8])
-            lines.append(f"- {row['sampler']} (scan passes {row['scan_passes']}): {top}; "
-                         f"transfers {dasks[0]['transfer_s']:.2f} s")
+            top = ", ".join(
+                f"{k} {v:.2f}" for k, v in list(dasks[0]["compute_s_by_function"].items())[:8]
+            )
+            lines.append(
+                f"- {row['sampler']} (scan passes {row['scan_passes']}): {top}; "
+                f"transfers {dasks[0]['transfer_s']:.2f} s"
+            )
     lines.append("")
-    lines.append("Model: upper bounds of bytes over the network per step (MB), at the "
-                 "measured sizes and at 100 and 1000 partitions (W = P/10 workers):")
+    lines.append(
+        "Model: upper bounds of bytes over the network per step (MB), at the "
+        "measured sizes and at 100 and 1000 partitions (W = P/10 workers):"
+    )
     for key, steps in out["model"].items():
         workers = int(key.split("W=")[1].split()[0])
-        lines.append(f"- {key}: " + ", ".join(f"{k} {v / 1e6:.1f}"
-                                              for k, v in steps.items())
-                     + f"; network time at 100 MB/s per worker <= "
-                     f"{steps['total'] / (workers * 1e8):.2f} s")
+        lines.append(
+            f"- {key}: "
+            + ", ".join(f"{k} {v / 1e6:.1f}" for k, v in steps.items())
+            + f"; network time at 100 MB/s per worker <= "
+            f"{steps['total'] / (workers * 1e8):.2f} s"
+        )
     return "\n".join(lines) + "\n"
 
 

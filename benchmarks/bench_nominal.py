@@ -38,8 +38,9 @@ RESULTS = Path(__file__).resolve().parent / "results"
 
 def mixed_data(n, levels, seed=0, minority=0.05):
     rng = np.random.RandomState(seed)
-    X = np.hstack([rng.normal(size=(n, 10)),
-                   np.column_stack([rng.randint(0, L, n) for L in levels])]).astype(np.float64)
+    X = np.hstack(
+        [rng.normal(size=(n, 10)), np.column_stack([rng.randint(0, L, n) for L in levels])]
+    ).astype(np.float64)
     y = (rng.uniform(size=n) < minority).astype(np.int64)
     return X, y, list(range(10, 10 + len(levels)))
 
@@ -61,8 +62,13 @@ def make(impl, name, categorical):
 
 
 def side_by_side(label, name, X, y, categorical, repeats, imblearn_repeats):
-    record = {"label": label, "sampler": name, "shape": list(X.shape),
-              "minority": int(min(np.bincount(y))), "impls": {}}
+    record = {
+        "label": label,
+        "sampler": name,
+        "shape": list(X.shape),
+        "minority": int(min(np.bincount(y))),
+        "impls": {},
+    }
     outputs = {}
     for impl, n_runs in (("smote_fast", repeats), ("imblearn", imblearn_repeats)):
         sampler = make(impl, name, categorical)
@@ -75,14 +81,20 @@ def side_by_side(label, name, X, y, categorical, repeats, imblearn_repeats):
         outputs[impl] = out
         memory = measure_memory(lambda s=sampler: s.fit_resample(X, y))
         record["impls"][impl] = {"times_s": times, "median_s": median(times), **memory}
-        print(f"  {label} {impl}: median {median(times):.3f}s, peak "
-              f"{memory['peak_bytes'] / 2**20:.1f} MiB = {memory['peak_over_output']:.2f}x "
-              "output", file=sys.stderr, flush=True)
+        print(
+            f"  {label} {impl}: median {median(times):.3f}s, peak "
+            f"{memory['peak_bytes'] / 2**20:.1f} MiB = {memory['peak_over_output']:.2f}x "
+            "output",
+            file=sys.stderr,
+            flush=True,
+        )
     (a, ya), (b, yb) = outputs["smote_fast"], outputs["imblearn"]
-    record["identical"] = bool(a.shape == b.shape and np.array_equal(a, b)
-                               and np.array_equal(ya, yb))
-    record["speedup"] = record["impls"]["imblearn"]["median_s"] / \
-        record["impls"]["smote_fast"]["median_s"]
+    record["identical"] = bool(
+        a.shape == b.shape and np.array_equal(a, b) and np.array_equal(ya, yb)
+    )
+    record["speedup"] = (
+        record["impls"]["imblearn"]["median_s"] / record["impls"]["smote_fast"]["median_s"]
+    )
     return record
 
 
@@ -122,32 +134,55 @@ def out_of_memory_case(label, name, n, limit_gib):
     del X_res
     memory = measure_memory(lambda: sampler.fit_resample(X, y))
     record["smote_fast_memory"] = memory
-    print(f"  {label} smote_fast: {seconds:.2f}s, peak {memory['peak_over_output']:.2f}x "
-          "output", file=sys.stderr, flush=True)
+    print(
+        f"  {label} smote_fast: {seconds:.2f}s, peak {memory['peak_over_output']:.2f}x output",
+        file=sys.stderr,
+        flush=True,
+    )
     start = time.perf_counter()
     child = subprocess.run(
-        [sys.executable, "-c", _CHILD, str(int(limit_gib * 2**30)),
-         str(Path(__file__).resolve().parent), name, str(n)],
-        capture_output=True, text=True, timeout=3600)
+        [
+            sys.executable,
+            "-c",
+            _CHILD,
+            str(int(limit_gib * 2**30)),
+            str(Path(__file__).resolve().parent),
+            name,
+            str(n),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=3600,
+    )
     record["imblearn_wall_s"] = time.perf_counter() - start
     result = [ln for ln in child.stdout.splitlines() if ln.startswith("RESULT")]
-    record["imblearn_outcome"] = result[0] if result else (
-        f"exit {child.returncode}: " + child.stderr.strip().splitlines()[-1][:300]
-        if child.stderr.strip() else f"exit {child.returncode}")
+    record["imblearn_outcome"] = (
+        result[0]
+        if result
+        else (
+            f"exit {child.returncode}: " + child.stderr.strip().splitlines()[-1][:300]
+            if child.stderr.strip()
+            else f"exit {child.returncode}"
+        )
+    )
     print(f"  {label} imblearn: {record['imblearn_outcome']}", file=sys.stderr, flush=True)
     return record
 
 
 def render(results):
-    lines = ["# SMOTENC / SMOTEN: smote_fast vs imbalanced-learn", "",
-             f"Run {results['env']['date']} on {results['env'].get('cpu_model')} "
-             f"({results['env']['affinity_cpus']} CPUs, shared), numpy "
-             f"{results['env']['versions']['numpy']}, imbalanced-learn "
-             f"{results['env']['versions']['imblearn']}, scikit-learn "
-             f"{results['env']['versions']['sklearn']}. random_state=0, k_neighbors=5.", "",
-             "| case | rows x cols | minority | smote_fast (median) | imblearn (median) | "
-             "speed-up | peak / output smote_fast | peak / output imblearn | identical |",
-             "|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "# SMOTENC / SMOTEN: smote_fast vs imbalanced-learn",
+        "",
+        f"Run {results['env']['date']} on {results['env'].get('cpu_model')} "
+        f"({results['env']['affinity_cpus']} CPUs, shared), numpy "
+        f"{results['env']['versions']['numpy']}, imbalanced-learn "
+        f"{results['env']['versions']['imblearn']}, scikit-learn "
+        f"{results['env']['versions']['sklearn']}. random_state=0, k_neighbors=5.",
+        "",
+        "| case | rows x cols | minority | smote_fast (median) | imblearn (median) | "
+        "speed-up | peak / output smote_fast | peak / output imblearn | identical |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     for r in results["side_by_side"]:
         ours, theirs = r["impls"]["smote_fast"], r["impls"]["imblearn"]
         lines.append(
@@ -155,18 +190,25 @@ def render(results):
             f"{ours['median_s']:.3f} s | {theirs['median_s']:.2f} s | "
             f"**{r['speedup']:.1f}x** | {ours['peak_over_output']:.2f} "
             f"({ours['peak_bytes'] / 2**20:.0f} MiB) | {theirs['peak_over_output']:.1f} "
-            f"({theirs['peak_bytes'] / 2**20:.0f} MiB) | {r['identical']} |")
+            f"({theirs['peak_bytes'] / 2**20:.0f} MiB) | {r['identical']} |"
+        )
     if results.get("out_of_memory"):
-        lines += ["", "## Where imbalanced-learn runs out of memory", "",
-                  "| case | rows | minority | smote_fast | smote_fast peak / output | "
-                  "imbalanced-learn (RLIMIT_AS) |", "|---|---|---|---|---|---|"]
+        lines += [
+            "",
+            "## Where imbalanced-learn runs out of memory",
+            "",
+            "| case | rows | minority | smote_fast | smote_fast peak / output | "
+            "imbalanced-learn (RLIMIT_AS) |",
+            "|---|---|---|---|---|---|",
+        ]
         for r in results["out_of_memory"]:
             m = r["smote_fast_memory"]
             lines.append(
                 f"| {r['label']} | {r['rows']} | {r['minority']} | {r['smote_fast_s']:.2f} s, "
                 f"output {r['output_shape'][0]} x {r['output_shape'][1]} | "
                 f"{m['peak_over_output']:.2f} ({m['peak_bytes'] / 2**20:.0f} MiB) | "
-                f"limit {r['limit_gib']} GiB: {r['imblearn_outcome']} |")
+                f"limit {r['limit_gib']} GiB: {r['imblearn_outcome']} |"
+            )
     return "\n".join(lines) + "\n"
 
 
@@ -185,20 +227,34 @@ def main(argv=None):
     n = 10_000 if args.quick else 100_000
     repeats = 1 if args.quick else args.repeats
     imblearn_repeats = 1 if args.quick else args.imblearn_repeats
-    results = {"env": environment(smote_fast.__version__), "side_by_side": [],
-               "out_of_memory": []}
+    results = {"env": environment(smote_fast.__version__), "side_by_side": [], "out_of_memory": []}
     X, y, categorical = mixed_data(n, [10, 20, 30, 40, 50])
-    results["side_by_side"].append(side_by_side(
-        "SMOTENC 10 cont + 5 cat (10-50 levels)", "SMOTENC", X, y, categorical, repeats,
-        imblearn_repeats))
+    results["side_by_side"].append(
+        side_by_side(
+            "SMOTENC 10 cont + 5 cat (10-50 levels)",
+            "SMOTENC",
+            X,
+            y,
+            categorical,
+            repeats,
+            imblearn_repeats,
+        )
+    )
     X, y = nominal_data(n)
-    results["side_by_side"].append(side_by_side(
-        "SMOTEN 10 nominal (8 levels)", "SMOTEN", X, y, None, repeats, imblearn_repeats))
+    results["side_by_side"].append(
+        side_by_side(
+            "SMOTEN 10 nominal (8 levels)", "SMOTEN", X, y, None, repeats, imblearn_repeats
+        )
+    )
     if not args.skip_oom:
-        results["out_of_memory"].append(out_of_memory_case(
-            "SMOTENC 10 cont + 5 cat (10^4 levels)", "SMOTENC", 1_000_000, args.limit_gib))
-        results["out_of_memory"].append(out_of_memory_case(
-            "SMOTEN 10 nominal (8 levels)", "SMOTEN", 1_000_000, args.limit_gib))
+        results["out_of_memory"].append(
+            out_of_memory_case(
+                "SMOTENC 10 cont + 5 cat (10^4 levels)", "SMOTENC", 1_000_000, args.limit_gib
+            )
+        )
+        results["out_of_memory"].append(
+            out_of_memory_case("SMOTEN 10 nominal (8 levels)", "SMOTEN", 1_000_000, args.limit_gib)
+        )
     out_dir = Path(args.out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / f"{args.name}.json").write_text(json.dumps(results, indent=1, default=str))

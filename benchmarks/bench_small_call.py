@@ -58,8 +58,10 @@ def main():
     for _ in range(max(1, args.repeats // 10)):
         theirs()
         alternated.append(median_us(ours, 1))
-    print(f"SMOTE fit, alternated:    {float(np.median(alternated)):8.1f} us "
-          "(each call right after one of imbalanced-learn's)")
+    print(
+        f"SMOTE fit, alternated:    {float(np.median(alternated)):8.1f} us "
+        "(each call right after one of imbalanced-learn's)"
+    )
 
 
 if __name__ == "__main__":

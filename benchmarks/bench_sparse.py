@@ -65,13 +65,17 @@ def same_csr(res_a, res_b):
     for X in (Xa, Xb):
         X.sum_duplicates()
         X.sort_indices()
-    return bool(np.array_equal(Xa.indptr, Xb.indptr) and np.array_equal(Xa.indices, Xb.indices)
-                and np.array_equal(Xa.data, Xb.data))
+    return bool(
+        np.array_equal(Xa.indptr, Xb.indptr)
+        and np.array_equal(Xa.indices, Xb.indices)
+        and np.array_equal(Xa.data, Xb.data)
+    )
 
 
 def make_sampler(impl, key, n_jobs):
-    module = importlib.import_module("smote_fast" if impl == "smote_fast"
-                                     else "imblearn.over_sampling")
+    module = importlib.import_module(
+        "smote_fast" if impl == "smote_fast" else "imblearn.over_sampling"
+    )
     params = {"random_state": 0}
     if key == "borderline1":
         params.update(kind="borderline-1", k_neighbors=5, m_neighbors=10)
@@ -100,6 +104,7 @@ def phase_split(sampler, X, y):
                 return real[phase](*args, **kwargs)
             finally:
                 spent[phase] += time.perf_counter() - t0
+
         return call
 
     _neighbors.kneighbors, _assemble._assemble_csr = timed("knn"), timed("assembly")
@@ -109,8 +114,12 @@ def phase_split(sampler, X, y):
         total = time.perf_counter() - t0
     finally:
         _neighbors.kneighbors, _assemble._assemble_csr = real["knn"], real["assembly"]
-    return {"total": total, **spent, "rest": total - spent["knn"] - spent["assembly"],
-            "assembly_ns_per_output_nnz": 1e9 * spent["assembly"] / max(X_res.nnz, 1)}
+    return {
+        "total": total,
+        **spent,
+        "rest": total - spent["knn"] - spent["assembly"],
+        "assembly_ns_per_output_nnz": 1e9 * spent["assembly"] / max(X_res.nnz, 1),
+    }
 
 
 def run_one(key, X, y, repeats, n_jobs, memory):
@@ -199,13 +208,15 @@ def render(results):
             f"{r['speedup']:.1f}x | {'yes' if r['identical'] else 'NO'} | "
             f"{','.join(r['paths'])} | {ratio('smote_fast')} | {ratio('imblearn')} | "
             f"{'-' if fc is None else f'{fc:.0%}'} | "
-            f"{' '.join(f'{v:.1f}' for v in r['loadavg'])} |")
+            f"{' '.join(f'{v:.1f}' for v in r['loadavg'])} |"
+        )
         ph = r.get("phases")
         if ph:
             split.append(
                 f"| {r['n']} x {r['d']}, {r['nnz']} | {r['sampler']} | {ph['total']:.3g} | "
                 f"{ph['knn']:.3g} | {ph['assembly']:.3g} | {ph['rest']:.3g} | "
-                f"{r['output_nnz']} | {ph['assembly_ns_per_output_nnz']:.1f} |")
+                f"{r['output_nnz']} | {ph['assembly_ns_per_output_nnz']:.1f} |"
+            )
     return "\n".join(lines + split) + "\n"
 
 
@@ -216,23 +227,32 @@ def calibrate(args):
     from smote_fast._neighbors import kneighbors, record_paths
 
     rows = []
-    grid = [(nq, nr, d, nnz) for nq, nr in ((2, 200), (8, 2000), (200, 200), (500, 2000),
-                                            (2000, 2000), (1000, 10000))
-            for d, nnz in ((50, 10), (50, 25), (500, 20), (5000, 50), (50000, 100),
-                           (20000, 30))]
-    constants = ("INDEX_PER_PRODUCT", "INDEX_PER_STORED", "INDEX_PER_CANDIDATE_STEP",
-                 "MERGE_PER_STEP")
+    grid = [
+        (nq, nr, d, nnz)
+        for nq, nr in ((2, 200), (8, 2000), (200, 200), (500, 2000), (2000, 2000), (1000, 10000))
+        for d, nnz in ((50, 10), (50, 25), (500, 20), (5000, 50), (50000, 100), (20000, 30))
+    ]
+    constants = (
+        "INDEX_PER_PRODUCT",
+        "INDEX_PER_STORED",
+        "INDEX_PER_CANDIDATE_STEP",
+        "MERGE_PER_STEP",
+    )
     saved = [getattr(_neighbors, c) for c in constants]
     for nq, nr, d, nnz in grid:
         R, _ = make_sparse(nr, d, nnz, 0.1, seed=1)
         Q = R[:nq]
         own = np.arange(nq)
         problem = _neighbors._Problem(Q, R, 5, own, 1, None)
-        cost = {"index": _neighbors.sparse_index_cost(problem),
-                "merge": _neighbors.sparse_merge_cost(problem)}
+        cost = {
+            "index": _neighbors.sparse_index_cost(problem),
+            "merge": _neighbors.sparse_merge_cost(problem),
+        }
         measured = {}
-        for path, forced in (("csr_index", (0.0, 0.0, 0.0, 1e30)),
-                             ("csr", (1e30, 1e30, 1e30, 0.0))):
+        for path, forced in (
+            ("csr_index", (0.0, 0.0, 0.0, 1e30)),
+            ("csr", (1e30, 1e30, 1e30, 0.0)),
+        ):
             for c, value in zip(constants, forced, strict=True):
                 setattr(_neighbors, c, value)
             if path == "csr" and cost["merge"] > 3e9:  # the merge path would take > ~3 s
@@ -247,9 +267,16 @@ def calibrate(args):
             measured[path] = min(ts)
         for c, value in zip(constants, saved, strict=True):
             setattr(_neighbors, c, value)
-        row = dict(nq=nq, nr=nr, d=d, nnz=nnz, model_ns=cost, seconds=measured,
-                   model_choice="csr_index" if cost["index"] < cost["merge"] else "csr",
-                   faster=min(measured, key=measured.get))
+        row = dict(
+            nq=nq,
+            nr=nr,
+            d=d,
+            nnz=nnz,
+            model_ns=cost,
+            seconds=measured,
+            model_choice="csr_index" if cost["index"] < cost["merge"] else "csr",
+            faster=min(measured, key=measured.get),
+        )
         rows.append(row)
         print(json.dumps(row), file=sys.stderr, flush=True)
     return rows
@@ -258,8 +285,13 @@ def calibrate(args):
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--samplers", nargs="+", choices=list(SAMPLERS), default=list(SAMPLERS))
-    p.add_argument("--shape", nargs=4, type=float, action="append",
-                   metavar=("ROWS", "COLUMNS", "NNZ_PER_ROW", "MINORITY"))
+    p.add_argument(
+        "--shape",
+        nargs=4,
+        type=float,
+        action="append",
+        metavar=("ROWS", "COLUMNS", "NNZ_PER_ROW", "MINORITY"),
+    )
     p.add_argument("--repeats", type=int, default=3)
     p.add_argument("--n-jobs", type=int, default=None)
     p.add_argument("--skip-memory", action="store_true")
@@ -275,21 +307,32 @@ def main(argv=None):
     shapes = [(int(a), int(b), int(c), m) for a, b, c, m in args.shape] if args.shape else SHAPES
     import smote_fast
 
-    results = {"environment": environment(smote_fast.__version__),
-               "options": {k: str(v) for k, v in vars(args).items()}, "configs": []}
+    results = {
+        "environment": environment(smote_fast.__version__),
+        "options": {k: str(v) for k, v in vars(args).items()},
+        "configs": [],
+    }
     results["options"]["n_jobs"] = args.n_jobs
     gc.collect()
     for n, d, nnz, minority in shapes:
         X, y = make_sparse(n, d, nnz, minority)
         for key in args.samplers:
-            rec = {"n": n, "d": d, "nnz": nnz, "minority": minority,
-                   "stored": int(X.nnz),
-                   **run_one(key, X, y, args.repeats, args.n_jobs, not args.skip_memory)}
+            rec = {
+                "n": n,
+                "d": d,
+                "nnz": nnz,
+                "minority": minority,
+                "stored": int(X.nnz),
+                **run_one(key, X, y, args.repeats, args.n_jobs, not args.skip_memory),
+            }
             results["configs"].append(rec)
-            print(f"{n}x{d} nnz={nnz} {key}: imblearn {rec['median']['imblearn']:.3g}s "
-                  f"smote_fast {rec['median']['smote_fast']:.3g}s "
-                  f"({rec['speedup']:.1f}x) identical={rec['identical']} {rec['paths']}",
-                  file=sys.stderr, flush=True)
+            print(
+                f"{n}x{d} nnz={nnz} {key}: imblearn {rec['median']['imblearn']:.3g}s "
+                f"smote_fast {rec['median']['smote_fast']:.3g}s "
+                f"({rec['speedup']:.1f}x) identical={rec['identical']} {rec['paths']}",
+                file=sys.stderr,
+                flush=True,
+            )
             (args.out_dir / f"{args.name}.json").write_text(json.dumps(results, indent=1))
             (args.out_dir / f"{args.name}.md").write_text(render(results))
     print(render(results))

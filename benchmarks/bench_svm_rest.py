@@ -48,8 +48,14 @@ def main():
 
     # 10 % of the rows in each minority class, as in bench_samplers.py
     weights = [1.0 - 0.1 * (args.classes - 1)] + [0.1] * (args.classes - 1)
-    X, y = make_classification(n_samples=args.n, n_features=args.d, n_informative=5,
-                               n_classes=args.classes, weights=weights, random_state=0)
+    X, y = make_classification(
+        n_samples=args.n,
+        n_features=args.d,
+        n_informative=5,
+        n_classes=args.classes,
+        weights=weights,
+        random_state=0,
+    )
     svm_fit_seconds, svc = timed_call(lambda: SVC(gamma="scale", random_state=0).fit(X, y))
     support = svc.support_
 
@@ -65,17 +71,24 @@ def main():
     medians = {name: median(values) for name, values in times.items()}
     identical = compare_outputs(outputs["smote_fast"], outputs["imblearn"], X.dtype)["identical"]
     result = {
-        "n": args.n, "d": args.d, "classes": args.classes, "repeats": args.repeats,
-        "svm_fit_seconds": svm_fit_seconds, "n_support": int(len(support)),
-        "rest_seconds": medians, "times": times,
-        "rest_speedup": medians["imblearn"] / medians["smote_fast"], "identical": identical,
+        "n": args.n,
+        "d": args.d,
+        "classes": args.classes,
+        "repeats": args.repeats,
+        "svm_fit_seconds": svm_fit_seconds,
+        "n_support": int(len(support)),
+        "rest_seconds": medians,
+        "times": times,
+        "rest_speedup": medians["imblearn"] / medians["smote_fast"],
+        "identical": identical,
     }
     table = (
         "| n | d | classes | SVC fit s | rest imblearn s | rest smote_fast s | speed-up | "
         "identical |\n|--:|--:|--:|--:|--:|--:|--:|---|\n"
         f"| {args.n} | {args.d} | {args.classes} | {svm_fit_seconds:.3g} | "
         f"{medians['imblearn']:.3g} | {medians['smote_fast']:.3g} | "
-        f"{result['rest_speedup']:.2f}x | {'yes' if identical else 'NO'} |\n")
+        f"{result['rest_speedup']:.2f}x | {'yes' if identical else 'NO'} |\n"
+    )
     print(table)
     name = args.name or f"svm_rest_{args.n}x{args.d}_{args.classes}classes"
     out_dir = Path(args.out_dir)

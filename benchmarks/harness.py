@@ -95,8 +95,7 @@ def knn_all_rows(k_param: str | None) -> Callable[[np.ndarray, np.ndarray, dict]
 
 MIN_MINORITY = 6  # k_neighbors=5 plus self; below that imblearn refuses
 
-KNN_STEPS = {"within": knn_within_minority, "against_all": knn_minority_vs_all,
-             "all": knn_all_rows}
+KNN_STEPS = {"within": knn_within_minority, "against_all": knn_minority_vs_all, "all": knn_all_rows}
 """``Variant.minority_search`` -> the k-NN step that is timed alone."""
 
 

@@ -15,7 +15,11 @@ __version__ = "0.1.0"
 globals().update({cls.__name__: cls for cls in sampler_classes()})
 
 __all__ = [cls.__name__ for cls in sampler_classes()] + [
-    "ExactNearestNeighbors", "VARIANTS", "show_config", "__version__"]
+    "ExactNearestNeighbors",
+    "VARIANTS",
+    "show_config",
+    "__version__",
+]
 
 
 def show_config():

@@ -20,9 +20,15 @@ def tutorial_data():
     """The 10 000-sample, 1 %-minority data set of imbalanced-learn's tutorial."""
     from sklearn.datasets import make_classification
 
-    return make_classification(n_samples=10000, n_features=2, n_redundant=0,
-                               n_clusters_per_class=1, weights=[0.99], flip_y=0,
-                               random_state=1)
+    return make_classification(
+        n_samples=10000,
+        n_features=2,
+        n_redundant=0,
+        n_clusters_per_class=1,
+        weights=[0.99],
+        flip_y=0,
+        random_state=1,
+    )
 
 
 def mixed_data(X, nominal_only):
@@ -35,8 +41,10 @@ def mixed_data(X, nominal_only):
     noisy = X[:, 0] + rng.normal(scale=0.5, size=len(X))
     levels = np.searchsorted(np.quantile(noisy, [0.2, 0.4, 0.6, 0.8]), noisy)
     if nominal_only:
-        codes = [np.searchsorted(np.quantile(X[:, j], np.linspace(0.1, 0.9, 9)), X[:, j])
-                 for j in range(X.shape[1])]
+        codes = [
+            np.searchsorted(np.quantile(X[:, j], np.linspace(0.1, 0.9, 9)), X[:, j])
+            for j in range(X.shape[1])
+        ]
         return np.column_stack(codes + [levels])
     return np.column_stack([X, levels.astype(X.dtype)])
 
@@ -63,10 +71,14 @@ def demo(output_png, repeats):
     except ImportError:
         has_imblearn = False
         print("imbalanced-learn is not installed: timing smote_fast only.")
-    print(f"smote_fast {smote_fast.__version__}; data: {X.shape[0]} x {X.shape[1]}, "
-          f"classes before: {dict(sorted(Counter(y.tolist()).items()))}\n")
-    header = f"{'sampler':<22}{'classes after':<24}{'smote_fast':>12}{'imblearn':>12}" \
-             f"{'speed-up':>10}{'same output':>13}"
+    print(
+        f"smote_fast {smote_fast.__version__}; data: {X.shape[0]} x {X.shape[1]}, "
+        f"classes before: {dict(sorted(Counter(y.tolist()).items()))}\n"
+    )
+    header = (
+        f"{'sampler':<22}{'classes after':<24}{'smote_fast':>12}{'imblearn':>12}"
+        f"{'speed-up':>10}{'same output':>13}"
+    )
     print(header)
     print("-" * len(header))
     results = []
@@ -74,8 +86,11 @@ def demo(output_png, repeats):
     for variant in VARIANTS:
         label, class_name = variant.label, variant.cls.__name__
         # SMOTE-NC / SMOTE-N: the tutorial data with categorical columns
-        X = X_tutorial if variant.kind != NOMINAL else mixed_data(
-            X_tutorial, nominal_only=not variant.interpolates)
+        X = (
+            X_tutorial
+            if variant.kind != NOMINAL
+            else mixed_data(X_tutorial, nominal_only=not variant.interpolates)
+        )
         kwargs = {**variant.params, **variant.example_params}
         if "random_state" in variant.cls._get_param_names():
             kwargs["random_state"] = 0
@@ -85,8 +100,11 @@ def demo(output_png, repeats):
         if has_imblearn:
             theirs_class = getattr(importlib.import_module(variant.imblearn_module), class_name)
             theirs_time, (X_ref, y_ref) = median_seconds(theirs_class(**kwargs), X, y, repeats)
-            same = X_ref.shape == X_res.shape and bool((X_ref == X_res).all()) \
+            same = (
+                X_ref.shape == X_res.shape
+                and bool((X_ref == X_res).all())
                 and bool((y_ref == y_res).all())
+            )
             line += f"{theirs_time * 1e3:>10.2f}ms{theirs_time / ours_time:>9.1f}x{str(same):>13}"
         print(line)
         # over-samplers put their synthetic rows after the original ones
@@ -110,17 +128,28 @@ def write_plot(X, y, results, path):
     panels = [("original", X, y, X.shape[0])] + results
     n_columns = 4
     n_rows = -(-len(panels) // n_columns)
-    fig, axes = plt.subplots(n_rows, n_columns, figsize=(4 * n_columns, 4 * n_rows),
-                             squeeze=False)
-    for ax in axes.ravel()[len(panels):]:
+    fig, axes = plt.subplots(n_rows, n_columns, figsize=(4 * n_columns, 4 * n_rows), squeeze=False)
+    for ax in axes.ravel()[len(panels) :]:
         ax.set_visible(False)
     for ax, (title, data, labels, n_original) in zip(axes.ravel(), panels, strict=False):
         original, synthetic = slice(0, n_original), slice(n_original, None)
-        ax.scatter(data[original, 0], data[original, 1], c=labels[original], s=4,
-                   cmap="coolwarm", alpha=0.5)
+        ax.scatter(
+            data[original, 0],
+            data[original, 1],
+            c=labels[original],
+            s=4,
+            cmap="coolwarm",
+            alpha=0.5,
+        )
         if data.shape[0] > n_original:
-            ax.scatter(data[synthetic, 0], data[synthetic, 1], s=4, c="tab:green",
-                       alpha=0.6, label="synthetic")
+            ax.scatter(
+                data[synthetic, 0],
+                data[synthetic, 1],
+                s=4,
+                c="tab:green",
+                alpha=0.6,
+                label="synthetic",
+            )
             ax.legend(loc="upper right", fontsize=8)
         ax.set_title(f"{title} ({data.shape[0]} samples)")
     fig.tight_layout()
@@ -132,10 +161,12 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m smote_fast")
     commands = parser.add_subparsers(dest="command", required=True)
     demo_parser = commands.add_parser("demo", help="resample the tutorial data set")
-    demo_parser.add_argument("--output", default="smote_fast_demo.png",
-                             help="PNG to write ('' for none)")
-    demo_parser.add_argument("--repeats", type=int, default=20,
-                             help="timed warm runs per sampler (median reported)")
+    demo_parser.add_argument(
+        "--output", default="smote_fast_demo.png", help="PNG to write ('' for none)"
+    )
+    demo_parser.add_argument(
+        "--repeats", type=int, default=20, help="timed warm runs per sampler (median reported)"
+    )
     commands.add_parser("config", help="show build and threading configuration")
     args = parser.parse_args(argv)
     if args.command == "demo":

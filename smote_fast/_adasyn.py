@@ -85,8 +85,7 @@ class ADASYN(BaseOverSampler):
     array([90, 92])
     """
 
-    def __init__(self, *, sampling_strategy="auto", random_state=None, n_neighbors=5,
-                 n_jobs=None):
+    def __init__(self, *, sampling_strategy="auto", random_state=None, n_neighbors=5, n_jobs=None):
         self.sampling_strategy = sampling_strategy
         self.random_state = random_state
         self.n_neighbors = n_neighbors
@@ -106,14 +105,15 @@ class ADASYN(BaseOverSampler):
         # A second estimator for the neighbours among all of X: nn_ itself is
         # re-fitted on each class.
         border = OtherClassNeighbors(
-            source_for(neighbors_estimator(self.n_neighbors, self.n_jobs)), data,
-            np.concatenate([data.rows_of(label) for label, _ in requested]))
+            source_for(neighbors_estimator(self.n_neighbors, self.n_jobs)),
+            data,
+            np.concatenate([data.rows_of(label) for label, _ in requested]),
+        )
         source = source_for(self.nn_)
         n_neighbors = self.nn_.n_neighbors - 1
         for label, n_samples in requested:
             class_rows = data.rows_of(label)
-            n_generate = samples_per_row(border.counts(class_rows, label), n_neighbors,
-                                         n_samples)
+            n_generate = samples_per_row(border.counts(class_rows, label), n_neighbors, n_samples)
             n_samples = np.sum(n_generate)
             table = NeighborTable(source.among(data, class_rows), class_rows, class_rows)
             # Each sample i is a base g_i times, in order; the neighbour column and
@@ -122,8 +122,9 @@ class ADASYN(BaseOverSampler):
             if n_neighbors < 1:  # numpy's own error for an empty population
                 random_state.choice(n_neighbors, size=n_samples)
             # choice(n) draws randint(0, n) and uniform() is 0.0 + 1.0 * random_sample().
-            columns, steps = randint_then_random_sample(random_state, n_neighbors, n_samples,
-                                                        n_samples)
+            columns, steps = randint_then_random_sample(
+                random_state, n_neighbors, n_samples, n_samples
+            )
             plan.add(block_from_draws(label, table_rows * n_neighbors + columns, steps, table))
         return plan
 
@@ -137,7 +138,8 @@ def samples_per_row(other_class_counts, n_neighbors, n_samples):
         raise RuntimeError(
             "Not any neigbours belong to the majority class. This case will induce "
             "a NaN case with a division by zero. ADASYN is not suited for this "
-            "specific dataset. Use SMOTE instead.")
+            "specific dataset. Use SMOTE instead."
+        )
     ratio /= np.sum(ratio)
     n_generate = np.rint(ratio * n_samples).astype(int)
     if not np.sum(n_generate):

@@ -17,8 +17,10 @@ from . import _interpolate
 _EMPTY_SCALE = np.empty(0, dtype=np.float64)
 # Synthetic rows per pass where a temporary is unavoidable (integer and float16 X).
 _TEMPORARY_ROWS = 65536
-_BOOL_MESSAGE = ("numpy boolean subtract, the `-` operator, is not supported, use the "
-                 "bitwise_xor, the `^` operator, or the logical_xor function instead.")
+_BOOL_MESSAGE = (
+    "numpy boolean subtract, the `-` operator, is not supported, use the "
+    "bitwise_xor, the `^` operator, or the logical_xor function instead."
+)
 
 
 def assemble(data, plan):
@@ -32,7 +34,7 @@ def assemble(data, plan):
     y_out[:n_samples] = data.y
     offset = n_samples
     for block in plan.blocks:
-        y_out[offset:offset + len(block)] = block.label
+        y_out[offset : offset + len(block)] = block.label
         offset += len(block)
     if X.dtype == np.bool_ and any(not block.copies and len(block) for block in plan.blocks):
         raise TypeError(_BOOL_MESSAGE)
@@ -70,10 +72,17 @@ def _assemble_dense(X, plan, data):
     if floating and not any(block.copies for block in plan.blocks):
         # One kernel call copies X and writes every synthetic row (calls cost on
         # small inputs; measured by benchmarks/bench_small_call.py).
-        _interpolate.interpolate_dense(X, plan.base, plan.neighbor, plan.steps,
-                                       _scale(plan), X_out, n_samples,
-                                       data.threads_for(n_new * X.shape[1]),
-                                       data.threads_for(X.size))
+        _interpolate.interpolate_dense(
+            X,
+            plan.base,
+            plan.neighbor,
+            plan.steps,
+            _scale(plan),
+            X_out,
+            n_samples,
+            data.threads_for(n_new * X.shape[1]),
+            data.threads_for(X.size),
+        )
         return X_out
     if floating:
         _interpolate.copy_rows(X, X_out, data.threads_for(X.size))
@@ -84,9 +93,16 @@ def _assemble_dense(X, plan, data):
         if block.copies:
             _write_copies(X, block, X_out, offset)
         elif floating:
-            _interpolate.interpolate_dense(X, block.base, block.neighbor, block.steps,
-                                           _scale(block), X_out, offset,
-                                           data.threads_for(len(block) * X.shape[1]))
+            _interpolate.interpolate_dense(
+                X,
+                block.base,
+                block.neighbor,
+                block.steps,
+                _scale(block),
+                X_out,
+                offset,
+                data.threads_for(len(block) * X.shape[1]),
+            )
         else:
             _write_by_numpy(X, block, X_out, offset)
         offset += len(block)
@@ -108,7 +124,7 @@ def _write_copies(X, block, X_out, offset):
         rows = X[block.base[start:stop]]
         if block.perturbation is not None:
             rows = rows.astype(np.float64) + block.perturbation[start:stop]
-        X_out[offset + start:offset + stop] = rows
+        X_out[offset + start : offset + stop] = rows
 
 
 def _write_by_numpy(X, block, X_out, offset):
@@ -121,20 +137,21 @@ def _write_by_numpy(X, block, X_out, offset):
             diff = X[neighbor] - X[base]
             if scale is not None:
                 diff *= scale
-            X_out[offset + start:offset + stop] = X[base] + steps * diff
+            X_out[offset + start : offset + stop] = X[base] + steps * diff
         else:
             origin = X[base].astype(np.float64)
             diff = X[neighbor].astype(np.float64) - origin
             if scale is not None:
                 diff *= scale
-            X_out[offset + start:offset + stop] = origin + steps * diff
+            X_out[offset + start : offset + stop] = origin + steps * diff
 
 
 def _assemble_csr(csr, plan, resample_data):
     """Synthetic CSR rows counted, then written into arrays allocated once."""
     data = csr.data
     if data.dtype not in (np.float32, np.float64) and not all(
-            block.copies for block in plan.blocks):
+        block.copies for block in plan.blocks
+    ):
         data = data.astype(np.float64)
     n_samples, n_new = csr.shape[0], len(plan.base)
     index_dtype = _output_index_dtype(csr, plan)
@@ -150,9 +167,20 @@ def _assemble_csr(csr, plan, resample_data):
         if block.copies:
             row_nnz[rows] = indptr[block.base + 1] - indptr[block.base]
         else:
-            _interpolate.csr_synthetic_rows(data, indices, indptr, block.base, block.neighbor,
-                                            block.steps, _scale(block), row_nnz[rows],
-                                            empty_data, empty_indices, True, n_threads)
+            _interpolate.csr_synthetic_rows(
+                data,
+                indices,
+                indptr,
+                block.base,
+                block.neighbor,
+                block.steps,
+                _scale(block),
+                row_nnz[rows],
+                empty_data,
+                empty_indices,
+                True,
+                n_threads,
+            )
         offset += len(block)
     starts = np.empty(n_new, dtype=np.int64)
     if n_new:
@@ -162,25 +190,39 @@ def _assemble_csr(csr, plan, resample_data):
     n_synthetic = int(row_nnz.sum())
     out_data = np.empty(csr.nnz + n_synthetic, dtype=data.dtype)
     out_indices = np.empty(csr.nnz + n_synthetic, dtype=index_dtype)
-    out_data[:csr.nnz] = data
-    out_indices[:csr.nnz] = indices
+    out_data[: csr.nnz] = data
+    out_indices[: csr.nnz] = indices
     offset = 0
     for block in plan.blocks:
         rows = slice(offset, offset + len(block))
         if block.copies:
-            _copy_csr_rows(data, indices, indptr, block, starts[rows], row_nnz[rows],
-                           out_data, out_indices)
+            _copy_csr_rows(
+                data, indices, indptr, block, starts[rows], row_nnz[rows], out_data, out_indices
+            )
         else:
-            _interpolate.csr_synthetic_rows(data, indices, indptr, block.base, block.neighbor,
-                                            block.steps, _scale(block), starts[rows],
-                                            out_data, out_indices, False, n_threads)
+            _interpolate.csr_synthetic_rows(
+                data,
+                indices,
+                indptr,
+                block.base,
+                block.neighbor,
+                block.steps,
+                _scale(block),
+                starts[rows],
+                out_data,
+                out_indices,
+                False,
+                n_threads,
+            )
         offset += len(block)
     out_indptr = np.empty(n_samples + n_new + 1, dtype=index_dtype)
-    out_indptr[:n_samples + 1] = indptr
-    out_indptr[n_samples + 1:] = csr.nnz + np.cumsum(row_nnz)
+    out_indptr[: n_samples + 1] = indptr
+    out_indptr[n_samples + 1 :] = csr.nnz + np.cumsum(row_nnz)
     matrix_class = sparse.csr_array if isinstance(csr, sparse.sparray) else sparse.csr_matrix
-    return matrix_class((out_data.astype(csr.dtype, copy=False), out_indices, out_indptr),
-                        shape=(n_samples + n_new, csr.shape[1]))
+    return matrix_class(
+        (out_data.astype(csr.dtype, copy=False), out_indices, out_indptr),
+        shape=(n_samples + n_new, csr.shape[1]),
+    )
 
 
 def _output_index_dtype(csr, plan):

@@ -88,8 +88,10 @@ class BaseSampler(EstimatorProtocol):
         """
         self._validate_params()
         if params:
-            raise TypeError(f"{type(self).__name__}._fit_resample() got an unexpected "
-                            f"keyword argument {next(iter(params))!r}")
+            raise TypeError(
+                f"{type(self).__name__}._fit_resample() got an unexpected "
+                f"keyword argument {next(iter(params))!r}"
+            )
         if type(X) is not np.ndarray and (_is_dask(X) or _is_dask(y)):
             from ._dask import fit_resample as fit_resample_dask  # imports dask
 
@@ -153,8 +155,10 @@ class BaseSampler(EstimatorProtocol):
         """
         if not hasattr(self, "n_features_in_"):
             error = sklearn_error("NotFittedError", NotFittedError)
-            raise error(f"This {type(self).__name__} instance is not fitted yet. Call 'fit' "
-                        "with appropriate arguments before using this estimator.")
+            raise error(
+                f"This {type(self).__name__} instance is not fitted yet. Call 'fit' "
+                "with appropriate arguments before using this estimator."
+            )
         stored = getattr(self, "feature_names_in_", None)
         if input_features is None:
             if stored is not None:
@@ -164,8 +168,10 @@ class BaseSampler(EstimatorProtocol):
         if stored is not None and not np.array_equal(stored, input_features):
             raise ValueError("input_features is not equal to feature_names_in_")
         if len(input_features) != self.n_features_in_:
-            raise ValueError("input_features should have length equal to number of "
-                             f"features ({self.n_features_in_}), got {len(input_features)}")
+            raise ValueError(
+                "input_features should have length equal to number of "
+                f"features ({self.n_features_in_}), got {len(input_features)}"
+            )
         return input_features
 
 
@@ -219,8 +225,7 @@ class BaseOverSampler(BaseSampler):
         return resolve_sampling_strategy(self.sampling_strategy, y, data.classes, data.counts)
 
     def _record(self, plan):
-        self.synthetic_base_, self.synthetic_neighbor_, self.synthetic_gap_ = \
-            plan.provenance()
+        self.synthetic_base_, self.synthetic_neighbor_, self.synthetic_gap_ = plan.provenance()
 
 
 class BaseCleaningSampler(BaseSampler):
@@ -231,8 +236,7 @@ class BaseCleaningSampler(BaseSampler):
 
     @classmethod
     def _constraints(cls):
-        return {"sampling_strategy": CLEANING_STRATEGY_CONSTRAINT,
-                "n_jobs": N_JOBS_CONSTRAINT}
+        return {"sampling_strategy": CLEANING_STRATEGY_CONSTRAINT, "n_jobs": N_JOBS_CONSTRAINT}
 
     def __sklearn_tags__(self):
         from ._tags import sampler_tags
@@ -244,4 +248,3 @@ class BaseCleaningSampler(BaseSampler):
 
     def _record(self, plan):
         self.sample_indices_ = plan.kept.astype(np.int64, copy=False)
-

@@ -71,8 +71,7 @@ class EditedNearestNeighbours(BaseCleaningSampler):
     array([0, 0, 0, 1, 1, 1])
     """
 
-    def __init__(self, *, sampling_strategy="auto", n_neighbors=3, kind_sel="all",
-                 n_jobs=None):
+    def __init__(self, *, sampling_strategy="auto", n_neighbors=3, kind_sel="all", n_jobs=None):
         self.sampling_strategy = sampling_strategy
         self.n_neighbors = n_neighbors
         self.kind_sel = kind_sel
@@ -80,8 +79,11 @@ class EditedNearestNeighbours(BaseCleaningSampler):
 
     @classmethod
     def _constraints(cls):
-        return {**super()._constraints(), "n_neighbors": NEIGHBORS_CONSTRAINT,
-                "kind_sel": [StrOptions(["all", "mode"])]}
+        return {
+            **super()._constraints(),
+            "n_neighbors": NEIGHBORS_CONSTRAINT,
+            "kind_sel": [StrOptions(["all", "mode"])],
+        }
 
     def _plan(self, data):
         self.nn_ = neighbors_estimator(self.n_neighbors, self.n_jobs)
@@ -102,7 +104,7 @@ class EditedNearestNeighbours(BaseCleaningSampler):
                 kept.append(class_rows)
                 continue
             if source.batch_independent:
-                class_neighbors = neighbors[position:position + len(class_rows)]
+                class_neighbors = neighbors[position : position + len(class_rows)]
                 position += len(class_rows)
             else:
                 class_neighbors = source.among(data, None, class_rows)
@@ -168,8 +170,11 @@ class TomekLinks(BaseCleaningSampler):
         codes = data.codes
         targeted = np.zeros(data.classes.size, dtype=bool)
         targeted[[data.code_of(label) for label in self.sampling_strategy_]] = True
-        links = (targeted[codes] & (codes[nearest] != codes)
-                 & (nearest[nearest] == np.arange(len(codes))))
+        links = (
+            targeted[codes]
+            & (codes[nearest] != codes)
+            & (nearest[nearest] == np.arange(len(codes)))
+        )
         return ResamplePlan(kept=np.flatnonzero(~links))
 
 

@@ -18,9 +18,11 @@ class _Combination(BaseOverSampler):
 
     @classmethod
     def _constraints(cls):
-        return {**super()._constraints(),
-                "smote": [HasMethods(["fit_resample"]), IsNone()],
-                cls._cleaner_name: [HasMethods(["fit_resample"]), IsNone()]}
+        return {
+            **super()._constraints(),
+            "smote": [HasMethods(["fit_resample"]), IsNone()],
+            cls._cleaner_name: [HasMethods(["fit_resample"]), IsNone()],
+        }
 
     def _default_cleaner(self):
         raise NotImplementedError
@@ -28,9 +30,11 @@ class _Combination(BaseOverSampler):
     def _validate_estimator(self):
         """Build ``smote_`` and the cleaner (``enn_`` / ``tomek_``) from the
         parameters (imbalanced-learn's name for this step; its tests call it)."""
-        self.smote_ = (clone_estimator(self.smote) if self.smote is not None else
-                       SMOTE(sampling_strategy=self.sampling_strategy,
-                             random_state=self.random_state))
+        self.smote_ = (
+            clone_estimator(self.smote)
+            if self.smote is not None
+            else SMOTE(sampling_strategy=self.sampling_strategy, random_state=self.random_state)
+        )
         given = getattr(self, self._cleaner_name)
         cleaner = clone_estimator(given) if given is not None else self._default_cleaner()
         setattr(self, self._cleaner_name + "_", cleaner)
@@ -103,8 +107,9 @@ class SMOTEENN(_Combination):
 
     _cleaner_name = "enn"
 
-    def __init__(self, *, sampling_strategy="auto", random_state=None, smote=None, enn=None,
-                 n_jobs=None):
+    def __init__(
+        self, *, sampling_strategy="auto", random_state=None, smote=None, enn=None, n_jobs=None
+    ):
         self.sampling_strategy = sampling_strategy
         self.random_state = random_state
         self.smote = smote
@@ -169,8 +174,9 @@ class SMOTETomek(_Combination):
 
     _cleaner_name = "tomek"
 
-    def __init__(self, *, sampling_strategy="auto", random_state=None, smote=None,
-                 tomek=None, n_jobs=None):
+    def __init__(
+        self, *, sampling_strategy="auto", random_state=None, smote=None, tomek=None, n_jobs=None
+    ):
         self.sampling_strategy = sampling_strategy
         self.random_state = random_state
         self.smote = smote

@@ -33,8 +33,16 @@ def _library(obj):
 class Containers:
     """Remembers the containers of X and y and restores them on the output."""
 
-    __slots__ = ("x_library", "x_columns", "x_dtypes", "y_library", "y_kind", "y_name",
-                 "y_columns", "y_dtypes")
+    __slots__ = (
+        "x_library",
+        "x_columns",
+        "x_dtypes",
+        "y_library",
+        "y_kind",
+        "y_name",
+        "y_columns",
+        "y_dtypes",
+    )
 
     def __init__(self, X, y):
         if type(X) is np.ndarray and type(y) is np.ndarray:  # nothing to restore
@@ -76,8 +84,14 @@ class Containers:
             # rows copied from a frame of mixed columns: each column's own values,
             # built in its dtype (inferring first would turn all-NaT timedeltas into
             # datetimes)
-            return pd.DataFrame({name: pd.Series(X[:, j], dtype=dtype) for j, (name, dtype)
-                                 in enumerate(zip(self.x_columns, self.x_dtypes, strict=True))})
+            return pd.DataFrame(
+                {
+                    name: pd.Series(X[:, j], dtype=dtype)
+                    for j, (name, dtype) in enumerate(
+                        zip(self.x_columns, self.x_dtypes, strict=True)
+                    )
+                }
+            )
         else:
             frame = pd.DataFrame(X, columns=self.x_columns)
         return frame.astype(self.x_dtypes)
@@ -100,6 +114,5 @@ class Containers:
 
         if self.y_kind == "Series":
             return pl.Series(self.y_name, y).cast(self.y_dtypes)
-        frame = pl.from_numpy(y.reshape(len(y), -1), schema=list(self.y_columns),
-                              orient="row")
+        frame = pl.from_numpy(y.reshape(len(y), -1), schema=list(self.y_columns), orient="row")
         return frame.cast(dict(zip(self.y_columns, self.y_dtypes, strict=True)))

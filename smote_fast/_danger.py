@@ -61,11 +61,14 @@ class OtherClassNeighbors:
         answer: both sources must be exact (then the k nearest are the first k
         of the m nearest). ``source`` is fitted on X as a search of its own
         would leave it."""
-        if (not (self.source.batch_independent and source.batch_independent)
-                or self._neighbors is None or source.n_neighbors > self.m):
+        if (
+            not (self.source.batch_independent and source.batch_independent)
+            or self._neighbors is None
+            or source.n_neighbors > self.m
+        ):
             return None
         source.fit(self.data)
-        return np.ascontiguousarray(self.neighbors(rows)[:, :source.n_neighbors])
+        return np.ascontiguousarray(self.neighbors(rows)[:, : source.n_neighbors])
 
     def counts(self, rows, label):
         """Number of neighbours of each of ``rows`` whose label is not ``label``."""

@@ -95,18 +95,21 @@ def fit_resample(sampler, X, y):
             "needs all of X in one process. Compute X and y first if they fit in memory "
             "(SVMSMOTE().fit_resample(X.compute(), y.compute())), or use BorderlineSMOTE, "
             "which also samples from the minority rows on the class border and runs on "
-            "Dask.")
+            "Dask."
+        )
     if name not in _SUPPORTED or type(sampler).__module__.split(".")[0] != "smote_fast":
         raise NotImplementedError(
             f"{name} does not run on Dask; only {', '.join(_SUPPORTED)} do. Compute X and "
-            "y first if they fit in memory.")
+            "y first if they fit in memory."
+        )
     for param in ("k_neighbors", "m_neighbors", "n_neighbors"):
         value = getattr(sampler, param, 5)
         if not isinstance(value, (int, np.integer)):
             raise NotImplementedError(
                 f"{name} on Dask takes an integer {param} (smote_fast's exact search); "
                 f"a neighbours object ({type(value).__name__}) needs all of X in one "
-                "process.")
+                "process."
+            )
     job = _Job(sampler, X, y)
     return job.run()
 
@@ -127,11 +130,11 @@ class _Job:
         sampler = self.sampler
         self._normalise()
         self._census()
-        requested = [(label, int(n)) for label, n in sampler.sampling_strategy_.items()
-                     if n > 0]
+        requested = [(label, int(n)) for label, n in sampler.sampling_strategy_.items() if n > 0]
         self.requested = requested
-        self.target_codes = np.array(sorted(self._code(label) for label, _ in requested),
-                                     dtype=np.intp)
+        self.target_codes = np.array(
+            sorted(self._code(label) for label, _ in requested), dtype=np.intp
+        )
         self._check_minority_budget()
         self._gather()
         blocks = self._plan_blocks()
@@ -143,8 +146,10 @@ class _Job:
         X, y, name = self.X, self.y, self.name
         if self.x_kind == "array":
             if X.ndim != 2:
-                raise ValueError(f"Expected 2D array, got {X.ndim}D array instead: a dask "
-                                 f"X must be 2-D for {name}.")
+                raise ValueError(
+                    f"Expected 2D array, got {X.ndim}D array instead: a dask "
+                    f"X must be 2-D for {name}."
+                )
             if X.dtype.kind not in "biuf":
                 raise ValueError(f"{name} on Dask needs numeric X, got dtype {X.dtype}.")
             if X.dtype == np.bool_:
@@ -158,13 +163,13 @@ class _Job:
             from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
             meta = X._meta
-            bad = [c for c, t in meta.dtypes.items()
-                   if not is_numeric_dtype(t) or is_bool_dtype(t)]
+            bad = [c for c, t in meta.dtypes.items() if not is_numeric_dtype(t) or is_bool_dtype(t)]
             if bad:
                 raise ValueError(
                     f"{name} on Dask needs numeric columns; not numeric: "
                     + ", ".join(f"{c!r} ({meta.dtypes[c]})" for c in bad)
-                    + ". Encode or drop them first.")
+                    + ". Encode or drop them first."
+                )
             self.x_dtype = meta.to_numpy().dtype
             if self.x_dtype.kind == "O":
                 self.x_dtype = np.dtype(np.float64)
@@ -174,17 +179,24 @@ class _Job:
             self.x_dtypes = meta.dtypes
             names = feature_names(meta, name)
         else:
-            raise TypeError(f"{name} on Dask takes X as a dask Array or DataFrame, got "
-                            f"{type(X).__name__}.")
+            raise TypeError(
+                f"{name} on Dask takes X as a dask Array or DataFrame, got {type(X).__name__}."
+            )
         if self.y_kind == "array":
             if y.ndim != 1:
-                raise ValueError(f"y should be a 1d array, got an array of shape "
-                                 f"{y.shape} instead.")
-            if (self.x_kind == "array" and y.chunks[0] != X.chunks[0]
-                    and not any(math.isnan(c) for c in X.chunks[0] + y.chunks[0])):
+                raise ValueError(
+                    f"y should be a 1d array, got an array of shape {y.shape} instead."
+                )
+            if (
+                self.x_kind == "array"
+                and y.chunks[0] != X.chunks[0]
+                and not any(math.isnan(c) for c in X.chunks[0] + y.chunks[0])
+            ):
                 if y.shape[0] != X.shape[0]:
-                    raise ValueError("Found input variables with inconsistent numbers of "
-                                     f"samples: [{X.shape[0]}, {y.shape[0]}]")
+                    raise ValueError(
+                        "Found input variables with inconsistent numbers of "
+                        f"samples: [{X.shape[0]}, {y.shape[0]}]"
+                    )
                 y = y.rechunk({0: X.chunks[0]})
             self.y_parts = list(y.to_delayed().ravel())
             self.y_dtype = y.dtype
@@ -210,13 +222,16 @@ class _Job:
             self.y_numpy_dtype = y._meta.to_numpy().dtype
             self.y_name = y._meta.name
         else:
-            raise TypeError(f"{name} on Dask takes y as a dask Array or Series along a dask "
-                            f"X, got {type(y).__name__}.")
+            raise TypeError(
+                f"{name} on Dask takes y as a dask Array or Series along a dask "
+                f"X, got {type(y).__name__}."
+            )
         if len(self.y_parts) != len(self.x_parts):
             raise ValueError(
                 f"X and y are partitioned differently ({len(self.x_parts)} and "
                 f"{len(self.y_parts)} row partitions): give y the partitions of X "
-                "(e.g. y = y.rechunk(X.chunks[0]), or take both from one dataframe).")
+                "(e.g. y = y.rechunk(X.chunks[0]), or take both from one dataframe)."
+            )
         if self.n_features < 1:
             _check_shape((1, self.n_features), name)
         sampler = self.sampler
@@ -229,8 +244,7 @@ class _Job:
 
     def _census(self):
         """Rows and labels per partition (reads y only)."""
-        results = _compute(*[dask.delayed(_census_block, pure=True)(p)
-                                 for p in self.y_parts])
+        results = _compute(*[dask.delayed(_census_block, pure=True)(p) for p in self.y_parts])
         lengths = np.array([r[0] for r in results], dtype=np.int64)
         self.offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
         self.lengths = lengths
@@ -248,12 +262,15 @@ class _Job:
         strategy = self.sampler.sampling_strategy
         y_full = None
         if callable(strategy) and not isinstance(strategy, (str, dict)):
-            warnings.warn(f"{self.name}: a callable sampling_strategy is called with all "
-                          "of y, which is computed into this process.", stacklevel=4)
-            y_full = np.concatenate(_compute(*[dask.delayed(_labels)(p)
-                                                   for p in self.y_parts]))
-        self.sampler.sampling_strategy_ = resolve_sampling_strategy(strategy, y_full,
-                                                                    classes, counts)
+            warnings.warn(
+                f"{self.name}: a callable sampling_strategy is called with all "
+                "of y, which is computed into this process.",
+                stacklevel=4,
+            )
+            y_full = np.concatenate(_compute(*[dask.delayed(_labels)(p) for p in self.y_parts]))
+        self.sampler.sampling_strategy_ = resolve_sampling_strategy(
+            strategy, y_full, classes, counts
+        )
 
     def _code(self, label):
         return int(np.searchsorted(self.classes, label))
@@ -268,21 +285,35 @@ class _Job:
             limits = _worker_memory_limits()
             if limits:
                 limit = int(MINORITY_SHARE * min(limits))
-                source = (f"{MINORITY_SHARE:.0%} of the smallest worker memory limit "
-                          f"({min(limits)} bytes)")
+                source = (
+                    f"{MINORITY_SHARE:.0%} of the smallest worker memory limit "
+                    f"({min(limits)} bytes)"
+                )
         if limit is not None and needed > limit:
             raise MemoryError(
                 f"{self.name} on Dask holds the rows of the classes it over-samples "
                 f"({n_rows} rows, about {needed} bytes with their neighbour tables) in "
                 f"one worker, more than {source}: give the workers more memory, or "
-                "over-sample fewer classes per call.")
+                "over-sample fewer classes per call."
+            )
 
     def _gather(self):
         """The rows of the classes to over-sample, and X's global column extremes."""
-        pieces = [dask.delayed(_extract_block, pure=True)(
-                      xp, yp, int(self.offsets[i]), int(self.lengths[i]), i, self.classes,
-                      self.target_codes, self.x_kind, self.x_dtype, self.name)
-                  for i, (xp, yp) in enumerate(zip(self.x_parts, self.y_parts, strict=True))]
+        pieces = [
+            dask.delayed(_extract_block, pure=True)(
+                xp,
+                yp,
+                int(self.offsets[i]),
+                int(self.lengths[i]),
+                i,
+                self.classes,
+                self.target_codes,
+                self.x_kind,
+                self.x_dtype,
+                self.name,
+            )
+            for i, (xp, yp) in enumerate(zip(self.x_parts, self.y_parts, strict=True))
+        ]
         minority = dask.delayed(_assemble_minority, pure=True)(self.target_codes, *pieces)
         summary = dask.delayed(_summary, pure=True)(*pieces)
         self.minority, summary = _persist(minority, summary)
@@ -297,10 +328,12 @@ class _Job:
         tasks = []
         for start in range(0, n_queries, QUERY_BLOCK):
             stop = min(start + QUERY_BLOCK, n_queries)
-            chosen = (np.arange(start, stop) if queries is None
-                      else np.asarray(queries[start:stop]))
-            tasks.append(dask.delayed(_class_knn_block, pure=True)(
-                self.minority, code, chosen, k, self.n_jobs))
+            chosen = np.arange(start, stop) if queries is None else np.asarray(queries[start:stop])
+            tasks.append(
+                dask.delayed(_class_knn_block, pure=True)(
+                    self.minority, code, chosen, k, self.n_jobs
+                )
+            )
         table = dask.delayed(_stack, pure=True)(*tasks)
         (table,) = _persist(table)
         return table
@@ -326,18 +359,40 @@ class _Job:
         if self.scan_passes == 2:
             nonempty = int((self.lengths > 0).sum())
             first = max(1, min(m, -(-m // max(nonempty, 1))))
-            leaves = [dask.delayed(_scan_nearest, pure=True)(
-                          xp, int(self.offsets[i]), int(self.lengths[i]), self.minority,
-                          first, self.magnitude, self.x_kind, self.x_dtype, self.n_jobs)
-                      for i, xp in enumerate(self.x_parts)]
+            leaves = [
+                dask.delayed(_scan_nearest, pure=True)(
+                    xp,
+                    int(self.offsets[i]),
+                    int(self.lengths[i]),
+                    self.minority,
+                    first,
+                    self.magnitude,
+                    self.x_kind,
+                    self.x_dtype,
+                    self.n_jobs,
+                )
+                for i, xp in enumerate(self.x_parts)
+            ]
             tau = _tree(leaves, _merge_nearest, m)
             tau = dask.delayed(_kth, pure=True)(tau, m)
             (tau,) = _persist(tau)
-        leaves = [dask.delayed(_scan_within, pure=True)(
-                      xp, yp, int(self.offsets[i]), int(self.lengths[i]), self.minority, m,
-                      tau, self.magnitude, self.classes, self.x_kind, self.x_dtype,
-                      self.n_jobs)
-                  for i, (xp, yp) in enumerate(zip(self.x_parts, self.y_parts, strict=True))]
+        leaves = [
+            dask.delayed(_scan_within, pure=True)(
+                xp,
+                yp,
+                int(self.offsets[i]),
+                int(self.lengths[i]),
+                self.minority,
+                m,
+                tau,
+                self.magnitude,
+                self.classes,
+                self.x_kind,
+                self.x_dtype,
+                self.n_jobs,
+            )
+            for i, (xp, yp) in enumerate(zip(self.x_parts, self.y_parts, strict=True))
+        ]
         top = _tree(leaves, _merge_within, m)
         top = dask.delayed(_finish_scan, pure=True)(top, n_queries, m)
         (top,) = _persist(top)
@@ -369,19 +424,21 @@ class _Job:
                 check_enough_samples(m + 1, self.n_samples, int(self.counts[code]))
             kk = max(m, k) if sampler.kind == "borderline-2" else m
             if kk + 1 > self.n_samples:
-                check_enough_samples(kk + 1, self.n_samples, int(self.counts[self.target_codes].sum()))
+                check_enough_samples(
+                    kk + 1, self.n_samples, int(self.counts[self.target_codes].sum())
+                )
             top = self._scan(kk)
             counts, gidx, other = _compute(
                 dask.delayed(_other_counts)(top, self.minority, m, None),
                 dask.delayed(_minority_gidx)(self.minority),
-                dask.delayed(_other_first)(top, self.minority, k))
+                dask.delayed(_other_first)(top, self.minority, k),
+            )
             streams = _Streams(sampler.random_state, restart=True)
             for label, n_samples in self.requested:
                 code = self._code(label)
                 where = self._query_slice(code)
                 kinds = np.empty(where.stop - where.start, dtype=np.int8)
-                classify_danger_noise(np.ascontiguousarray(counts[where], dtype=np.intp), m,
-                                      kinds)
+                classify_danger_noise(np.ascontiguousarray(counts[where], dtype=np.intp), m, kinds)
                 in_danger = np.flatnonzero(kinds == DANGER)
                 if not in_danger.size:
                     continue
@@ -389,13 +446,22 @@ class _Job:
                 if sampler.kind == "borderline-1":
                     check_enough_samples(k + 1, int(self.counts[code]), in_danger.size)
                     table = self._class_knn(code, k, in_danger)
-                    blocks.append(self._draw(label, code, n_samples, table, in_danger, k,
-                                             streams))
+                    blocks.append(self._draw(label, code, n_samples, table, in_danger, k, streams))
                 else:
                     queries = where.start + in_danger
                     source = self._b2_source(top, queries, k)
-                    blocks.append(self._draw(label, code, n_samples, source, in_danger, k,
-                                             streams, other=other[queries]))
+                    blocks.append(
+                        self._draw(
+                            label,
+                            code,
+                            n_samples,
+                            source,
+                            in_danger,
+                            k,
+                            streams,
+                            other=other[queries],
+                        )
+                    )
             return blocks
         # ADASYN
         K = int(sampler.n_neighbors)
@@ -416,8 +482,9 @@ class _Job:
             n_class = int(self.counts[code])
             check_enough_samples(K + 1, n_class, n_class)
             table = self._class_knn(code, K)
-            blocks.append(self._draw(label, code, n_total, table, None, K, streams,
-                                     repeats=n_generate))
+            blocks.append(
+                self._draw(label, code, n_total, table, None, K, streams, repeats=n_generate)
+            )
         return blocks
 
     def _query_slice(self, code):
@@ -432,12 +499,13 @@ class _Job:
         """Borderline-2: the rows of X its neighbour lists name, taken in one pass."""
         needed = dask.delayed(_b2_needed, pure=True)(top, self.minority, queries, k)
         (needed,) = _persist(needed)
-        pieces = [dask.delayed(_take_block, pure=True)(
-                      xp, int(self.offsets[i]), int(self.lengths[i]), needed, self.x_kind,
-                      self.x_dtype)
-                  for i, xp in enumerate(self.x_parts)]
-        source = dask.delayed(_b2_table, pure=True)(top, self.minority, queries, k, needed,
-                                                    *pieces)
+        pieces = [
+            dask.delayed(_take_block, pure=True)(
+                xp, int(self.offsets[i]), int(self.lengths[i]), needed, self.x_kind, self.x_dtype
+            )
+            for i, xp in enumerate(self.x_parts)
+        ]
+        source = dask.delayed(_b2_table, pure=True)(top, self.minority, queries, k, needed, *pieces)
         (source,) = _persist(source)
         return source
 
@@ -447,16 +515,16 @@ class _Job:
         itemsize = np.dtype(self.x_dtype).itemsize
         return max(1, min(CHUNK_ROWS, CHUNK_BYTES // max(1, self.n_features * itemsize)))
 
-    def _draw(self, label, code, n_samples, table, danger, k, streams, other=None,
-              repeats=None):
+    def _draw(self, label, code, n_samples, table, danger, k, streams, other=None, repeats=None):
         """Walk the class's draws chunk by chunk, recording the generator states."""
         rows = self._chunk_rows()
         bounds = [(s, min(s + rows, n_samples)) for s in range(0, n_samples, rows)]
         n_bases = len(danger) if danger is not None else int(self.counts[code])
         high = k if repeats is not None else n_bases * k
         if high > 1 << 32:
-            raise ValueError(f"{self.name} on Dask draws from at most 2**32 neighbour pairs "
-                             "per class.")
+            raise ValueError(
+                f"{self.name} on Dask draws from at most 2**32 neighbour pairs per class."
+            )
         rs = streams.blocks()
         int_states, double_states, halfway_counts = [], [], []
         flat_other = None if other is None else np.ascontiguousarray(other).ravel()
@@ -479,14 +547,20 @@ class _Job:
             starts = np.concatenate([[0], np.cumsum(repeats)])
         specs = []
         for j, (start, stop) in enumerate(bounds):
-            spec = {"n": stop - start, "high": high, "k": k, "ints": int_states[j],
-                    "doubles": double_states[j],
-                    "halfway": halfway_states[j] if other is not None else None,
-                    "danger": None, "repeat": None}
+            spec = {
+                "n": stop - start,
+                "high": high,
+                "k": k,
+                "ints": int_states[j],
+                "doubles": double_states[j],
+                "halfway": halfway_states[j] if other is not None else None,
+                "danger": None,
+                "repeat": None,
+            }
             if repeats is not None:
                 first = int(np.searchsorted(starts, start, side="right")) - 1
                 last = int(np.searchsorted(starts, stop - 1, side="right")) - 1
-                counts = np.array(repeats[first:last + 1], dtype=np.int64)
+                counts = np.array(repeats[first : last + 1], dtype=np.int64)
                 counts[0] = min(starts[first + 1], stop) - start
                 if last > first:
                     counts[-1] = stop - starts[last]
@@ -502,23 +576,33 @@ class _Job:
         for block in blocks:
             for spec in block.specs:
                 task = dask.delayed(_generate, pure=True)(
-                    self.minority, block.table, block.code,
-                    None if block.danger is None else block.danger, spec, block.b2,
-                    self.x_dtype, self.n_jobs)
+                    self.minority,
+                    block.table,
+                    block.code,
+                    None if block.danger is None else block.danger,
+                    spec,
+                    block.b2,
+                    self.x_dtype,
+                    self.n_jobs,
+                )
                 chunk_pieces.append(task)
                 lengths.append(spec["n"])
                 labels.append(block.label)
         d = self.n_features
-        rows = [da.from_delayed(t[0], shape=(n, d), dtype=self.x_dtype)
-                for t, n in zip(chunk_pieces, lengths, strict=True)]
+        rows = [
+            da.from_delayed(t[0], shape=(n, d), dtype=self.x_dtype)
+            for t, n in zip(chunk_pieces, lengths, strict=True)
+        ]
         provenance = []
         for position, dtype in ((1, np.int64), (2, np.int64), (3, np.float64)):
-            parts = [da.from_delayed(t[position], shape=(n,), dtype=dtype)
-                     for t, n in zip(chunk_pieces, lengths, strict=True)]
-            provenance.append(da.concatenate(parts) if parts
-                              else da.zeros((0,), dtype=dtype, chunks=(0,)))
-        sampler.synthetic_base_, sampler.synthetic_neighbor_, sampler.synthetic_gap_ = \
-            provenance
+            parts = [
+                da.from_delayed(t[position], shape=(n,), dtype=dtype)
+                for t, n in zip(chunk_pieces, lengths, strict=True)
+            ]
+            provenance.append(
+                da.concatenate(parts) if parts else da.zeros((0,), dtype=dtype, chunks=(0,))
+            )
+        sampler.synthetic_base_, sampler.synthetic_neighbor_, sampler.synthetic_gap_ = provenance
         if self.x_kind == "array":
             X_out = self._array_X(rows)
         else:
@@ -538,15 +622,21 @@ class _Job:
         import dask.dataframe as dd
 
         meta = self.X._meta
-        parts = [dask.delayed(_reindexed, pure=True)(p, int(self.offsets[i]))
-                 for i, p in enumerate(self.x_parts)]
+        parts = [
+            dask.delayed(_reindexed, pure=True)(p, int(self.offsets[i]))
+            for i, p in enumerate(self.x_parts)
+        ]
         start = self.n_samples
         for task, n in zip(chunk_pieces, lengths, strict=True):
-            parts.append(dask.delayed(_synthetic_frame, pure=True)(
-                task[0], start, meta.columns, self.x_dtypes))
+            parts.append(
+                dask.delayed(_synthetic_frame, pure=True)(
+                    task[0], start, meta.columns, self.x_dtypes
+                )
+            )
             start += n
-        return dd.from_delayed(parts, meta=meta, divisions=self._divisions(lengths),
-                               verify_meta=False)
+        return dd.from_delayed(
+            parts, meta=meta, divisions=self._divisions(lengths), verify_meta=False
+        )
 
     def _divisions(self, lengths):
         sizes = list(self.lengths) + list(lengths)
@@ -560,25 +650,40 @@ class _Job:
         if self.y_kind == "array":
             y = self.y
             if y.numblocks[0] != len(self.lengths) or any(math.isnan(c) for c in y.chunks[0]):
-                y = da.concatenate([da.from_delayed(p, shape=(int(n),), dtype=y_dtype)
-                                    for p, n in zip(self.y_parts, self.lengths, strict=True)])
-            new = [da.from_delayed(dask.delayed(_label_chunk, pure=True)(n, label, y_dtype),
-                                   shape=(n,), dtype=y_dtype)
-                   for n, label in zip(lengths, labels, strict=True)]
+                y = da.concatenate(
+                    [
+                        da.from_delayed(p, shape=(int(n),), dtype=y_dtype)
+                        for p, n in zip(self.y_parts, self.lengths, strict=True)
+                    ]
+                )
+            new = [
+                da.from_delayed(
+                    dask.delayed(_label_chunk, pure=True)(n, label, y_dtype),
+                    shape=(n,),
+                    dtype=y_dtype,
+                )
+                for n, label in zip(lengths, labels, strict=True)
+            ]
             return da.concatenate([y, *new]) if new else y
         import dask.dataframe as dd
         import pandas as pd
 
         meta = pd.Series([], dtype=y_dtype, name=self.y_name)
-        parts = [dask.delayed(_reindexed, pure=True)(p, int(self.offsets[i]), self.y_name)
-                 for i, p in enumerate(self.y_parts)]
+        parts = [
+            dask.delayed(_reindexed, pure=True)(p, int(self.offsets[i]), self.y_name)
+            for i, p in enumerate(self.y_parts)
+        ]
         start = self.n_samples
         for n, label in zip(lengths, labels, strict=True):
-            parts.append(dask.delayed(_label_series, pure=True)(
-                n, label, start, y_dtype, self.y_numpy_dtype, self.y_name))
+            parts.append(
+                dask.delayed(_label_series, pure=True)(
+                    n, label, start, y_dtype, self.y_numpy_dtype, self.y_name
+                )
+            )
             start += n
-        return dd.from_delayed(parts, meta=meta, divisions=self._divisions(lengths),
-                               verify_meta=False)
+        return dd.from_delayed(
+            parts, meta=meta, divisions=self._divisions(lengths), verify_meta=False
+        )
 
 
 class _Block:
@@ -647,16 +752,19 @@ def _worker_memory_limits():
     if dask.config.get("scheduler", None) not in (None, "dask.distributed", "distributed"):
         return []
     info = client.scheduler_info()
-    return [w.get("memory_limit") for w in info.get("workers", {}).values()
-            if w.get("memory_limit")]
+    return [
+        w.get("memory_limit") for w in info.get("workers", {}).values() if w.get("memory_limit")
+    ]
 
 
 def _tree(parts, merge, m):
     """Merge ``parts`` in levels of ``SPLIT_EVERY``."""
     level = list(parts)
     while len(level) > 1:
-        level = [dask.delayed(merge, pure=True)(m, *level[i:i + SPLIT_EVERY])
-                 for i in range(0, len(level), SPLIT_EVERY)]
+        level = [
+            dask.delayed(merge, pure=True)(m, *level[i : i + SPLIT_EVERY])
+            for i in range(0, len(level), SPLIT_EVERY)
+        ]
     return level[0] if len(level) == 1 else dask.delayed(merge, pure=True)(m)
 
 
@@ -708,13 +816,14 @@ def _checked_block(x_part, y_part, index, n_rows, kind, dtype, name):
     X = _block_X(x_part, kind, dtype)
     labels = _labels(y_part) if y_part is not None else None
     if X.shape[0] != n_rows or (labels is not None and labels.shape[0] != n_rows):
-        raise ValueError("Found input variables with inconsistent numbers of samples in "
-                         f"partition {index}: [{X.shape[0]}, {n_rows}]")
+        raise ValueError(
+            "Found input variables with inconsistent numbers of samples in "
+            f"partition {index}: [{X.shape[0]}, {n_rows}]"
+        )
     return X, labels
 
 
-def _extract_block(x_part, y_part, offset, n_rows, index, classes, target_codes, kind, dtype,
-                   name):
+def _extract_block(x_part, y_part, offset, n_rows, index, classes, target_codes, kind, dtype, name):
     X, labels = _checked_block(x_part, y_part, index, n_rows, kind, dtype, name)
     if X.dtype.kind == "f" and X.size:
         _check_finite(X, name)
@@ -725,8 +834,12 @@ def _extract_block(x_part, y_part, offset, n_rows, index, classes, target_codes,
         magnitude = float(np.max(np.abs(kernel_ready(X)))) if X.dtype.kind == "f" else 0.0
     else:
         magnitude = 0.0
-    return (codes[positions].astype(np.intp), positions.astype(np.int64) + offset,
-            np.ascontiguousarray(X[positions]), magnitude)
+    return (
+        codes[positions].astype(np.intp),
+        positions.astype(np.int64) + offset,
+        np.ascontiguousarray(X[positions]),
+        magnitude,
+    )
 
 
 def _assemble_minority(target_codes, *pieces):
@@ -759,8 +872,9 @@ def _minority_gidx(minority):
 
 def _class_knn_block(minority, code, queries, k, n_jobs):
     rows = kernel_ready(minority[code][0])
-    return kneighbors(np.ascontiguousarray(rows[queries]), rows, k,
-                      query_in_reference=queries, n_jobs=n_jobs)
+    return kneighbors(
+        np.ascontiguousarray(rows[queries]), rows, k, query_in_reference=queries, n_jobs=n_jobs
+    )
 
 
 def _stack(*tables):
@@ -787,17 +901,27 @@ def _block_search(queries, query_gidx, reference, offset, n, magnitude, n_jobs):
         # distances merged across partitions are the scaled ones it orders by
         # (unscaled they may overflow to inf and tie).
         factor = np.ldexp(1.0, -int(np.frexp(magnitude)[1]))
-        queries, reference, magnitude = queries * factor, reference * factor, \
-            magnitude * factor
-    groups = ([(np.arange(n_queries), min(n, n_rows))] if n_rows > n
-              else [(np.flatnonzero(~inside), min(n, n_rows)),
-                    (np.flatnonzero(inside), min(n, n_rows - 1))])
+        queries, reference, magnitude = queries * factor, reference * factor, magnitude * factor
+    groups = (
+        [(np.arange(n_queries), min(n, n_rows))]
+        if n_rows > n
+        else [
+            (np.flatnonzero(~inside), min(n, n_rows)),
+            (np.flatnonzero(inside), min(n, n_rows - 1)),
+        ]
+    )
     for chosen, n_eff in groups:
         if not chosen.size or n_eff < 1:
             continue
-        found, dist = kneighbors(np.ascontiguousarray(queries[chosen]), reference, n_eff,
-                                 query_in_reference=in_reference[chosen], n_jobs=n_jobs,
-                                 return_distance=True, magnitude=magnitude)
+        found, dist = kneighbors(
+            np.ascontiguousarray(queries[chosen]),
+            reference,
+            n_eff,
+            query_in_reference=in_reference[chosen],
+            n_jobs=n_jobs,
+            return_distance=True,
+            magnitude=magnitude,
+        )
         index[chosen, :n_eff] = found
         distance[chosen, :n_eff] = dist
     return index, distance
@@ -836,8 +960,9 @@ def _kth(nearest, m):
     return np.ascontiguousarray(nearest[:, m - 1], dtype=np.float64)
 
 
-def _scan_within(x_part, y_part, offset, n_rows, minority, m, tau, magnitude, classes, kind,
-                 dtype, n_jobs):
+def _scan_within(
+    x_part, y_part, offset, n_rows, minority, m, tau, magnitude, classes, kind, dtype, n_jobs
+):
     """The entries of one partition's m nearest (two passes: those within tau),
     ragged: (query, distance, global row, class code)."""
     reference = _block_X(x_part, kind, dtype)
@@ -849,22 +974,26 @@ def _scan_within(x_part, y_part, offset, n_rows, minority, m, tau, magnitude, cl
         keep &= distance <= tau[:, None]
     query, column = np.nonzero(keep)
     local = index[query, column]
-    codes = np.searchsorted(classes, labels[local]).astype(np.int16) if local.size else \
-        np.zeros(0, np.int16)
-    return (query.astype(np.int64), distance[query, column], local.astype(np.int64) + offset,
-            codes)
+    codes = (
+        np.searchsorted(classes, labels[local]).astype(np.int16)
+        if local.size
+        else np.zeros(0, np.int16)
+    )
+    return (query.astype(np.int64), distance[query, column], local.astype(np.int64) + offset, codes)
 
 
 def _merge_within(m, *parts):
     """Per query, the m smallest entries by (distance, global row)."""
     if not parts:
-        return (np.zeros(0, np.int64), np.zeros(0), np.zeros(0, np.int64),
-                np.zeros(0, np.int16))
+        return (np.zeros(0, np.int64), np.zeros(0), np.zeros(0, np.int64), np.zeros(0, np.int16))
     query, distance, gidx, codes = (np.concatenate([p[i] for p in parts]) for i in range(4))
     order = np.lexsort((gidx, distance, query))
     query, distance, gidx, codes = query[order], distance[order], gidx[order], codes[order]
-    starts = np.flatnonzero(np.r_[True, query[1:] != query[:-1]]) if query.size else \
-        np.zeros(0, np.int64)
+    starts = (
+        np.flatnonzero(np.r_[True, query[1:] != query[:-1]])
+        if query.size
+        else np.zeros(0, np.int64)
+    )
     rank = np.arange(query.size) - np.repeat(starts, np.diff(np.r_[starts, query.size]))
     keep = rank < m
     return query[keep], distance[keep], gidx[keep], codes[keep]
@@ -879,8 +1008,9 @@ def _finish_scan(top, n_queries, m):
 
 
 def _query_codes(minority):
-    return np.concatenate([np.full(len(minority[c][1]), c, dtype=np.int16)
-                           for c in sorted(minority)])
+    return np.concatenate(
+        [np.full(len(minority[c][1]), c, dtype=np.int16) for c in sorted(minority)]
+    )
 
 
 def _other_counts(top, minority, m, _):
@@ -912,8 +1042,13 @@ def _b2_table(top, minority, queries, k, needed, *pieces):
     base = np.searchsorted(needed, gidx[queries])
     neighbors = np.searchsorted(needed, top[0][queries, :k])
     other = top[1][queries, :k] != _query_codes(minority)[queries][:, None]
-    return (rows, needed, base.astype(np.intp), np.ascontiguousarray(neighbors, dtype=np.intp),
-            other)
+    return (
+        rows,
+        needed,
+        base.astype(np.intp),
+        np.ascontiguousarray(neighbors, dtype=np.intp),
+        other,
+    )
 
 
 def _generate(minority, table, code, danger, spec, b2, dtype, n_jobs):
@@ -957,8 +1092,7 @@ def _write(rows, base, neighbor, steps, scale, out, n_jobs):
     from ._assemble import _write_by_numpy
     from ._plan import SyntheticBlock
 
-    block = SyntheticBlock(None, base, neighbor, steps,
-                           diff_scale=scale if scale.size else None)
+    block = SyntheticBlock(None, base, neighbor, steps, diff_scale=scale if scale.size else None)
     _write_by_numpy(rows, block, out, 0)
     return out
 
@@ -978,8 +1112,7 @@ def _reindexed(part, offset, name=False):
 def _synthetic_frame(rows, start, columns, dtypes):
     import pandas as pd
 
-    frame = pd.DataFrame(rows, columns=columns,
-                         index=pd.RangeIndex(start, start + rows.shape[0]))
+    frame = pd.DataFrame(rows, columns=columns, index=pd.RangeIndex(start, start + rows.shape[0]))
     return frame.astype(dtypes)
 
 
@@ -992,5 +1125,9 @@ def _label_chunk(n, label, dtype):
 def _label_series(n, label, start, dtype, numpy_dtype, name):
     import pandas as pd
 
-    return pd.Series(_label_chunk(n, label, numpy_dtype), index=pd.RangeIndex(start, start + n),
-                     dtype=dtype, name=name)
+    return pd.Series(
+        _label_chunk(n, label, numpy_dtype),
+        index=pd.RangeIndex(start, start + n),
+        dtype=dtype,
+        name=name,
+    )

@@ -13,13 +13,21 @@ from ._threads import threads_for_jobs
 class ResampleData:
     """Validated inputs of one ``fit_resample`` call."""
 
-    __slots__ = ("X", "y", "classes", "codes", "counts", "csc_input", "_n_jobs",
-                 "_rows", "_kernel_X")
+    __slots__ = (
+        "X",
+        "y",
+        "classes",
+        "codes",
+        "counts",
+        "csc_input",
+        "_n_jobs",
+        "_rows",
+        "_kernel_X",
+    )
 
     def __init__(self, X, y, n_jobs):
         # Kernels read CSR; CSC input is converted once and converted back at the end.
-        self.csc_input = (type(X) is not np.ndarray and sparse.issparse(X)
-                          and X.format == "csc")
+        self.csc_input = type(X) is not np.ndarray and sparse.issparse(X) and X.format == "csc"
         self.X = X.tocsr() if self.csc_input else X
         self.y = y
         self.classes, self.codes, self.counts = encode_labels(y)

@@ -4,7 +4,6 @@ A sampler's docstring names a shared piece as ``$name`` alone on a line, at
 the indentation of the section it sits in; ``fill_doc`` puts the text there.
 """
 
-
 _PIECES = {
     "sampling_strategy": """\
 sampling_strategy : float, str, dict or callable, default='auto'
@@ -50,7 +49,7 @@ def fill_doc(cls):
     for line in cls.__doc__.split("\n"):
         stripped = line.strip()
         if stripped.startswith("$") and stripped[1:] in _PIECES:
-            lines.append(_indented(_PIECES[stripped[1:]], line[:len(line) - len(line.lstrip())]))
+            lines.append(_indented(_PIECES[stripped[1:]], line[: len(line) - len(line.lstrip())]))
         else:
             lines.append(line)
     cls.__doc__ = "\n".join(lines)

@@ -56,8 +56,11 @@ class EstimatorProtocol(_ProtocolRoot):
     @classmethod
     def _get_param_names(cls):
         signature = inspect.signature(cls.__init__)
-        return sorted(p.name for p in signature.parameters.values()
-                      if p.name != "self" and p.kind != p.VAR_KEYWORD)
+        return sorted(
+            p.name
+            for p in signature.parameters.values()
+            if p.name != "self" and p.kind != p.VAR_KEYWORD
+        )
 
     def get_params(self, deep=True):
         """Parameters of this estimator (and, with ``deep``, of nested objects).
@@ -75,8 +78,7 @@ class EstimatorProtocol(_ProtocolRoot):
         for name in self._get_param_names():
             value = getattr(self, name)
             if deep and hasattr(value, "get_params") and not isinstance(value, type):
-                params.update((f"{name}__{key}", val)
-                              for key, val in value.get_params().items())
+                params.update((f"{name}__{key}", val) for key, val in value.get_params().items())
             params[name] = value
         return params
 
@@ -96,7 +98,8 @@ class EstimatorProtocol(_ProtocolRoot):
             if name not in valid:
                 raise ValueError(
                     f"Invalid parameter {name!r} for estimator {self}. Valid parameters "
-                    f"are: {self._get_param_names()!r}.")
+                    f"are: {self._get_param_names()!r}."
+                )
             if delim:
                 nested.setdefault(name, {})[sub_key] = value
             else:
@@ -107,10 +110,14 @@ class EstimatorProtocol(_ProtocolRoot):
         return self
 
     def __repr__(self):
-        defaults = {p.name: p.default
-                    for p in inspect.signature(type(self).__init__).parameters.values()}
-        changed = [f"{name}={getattr(self, name)!r}" for name in self._get_param_names()
-                   if repr(getattr(self, name)) != repr(defaults.get(name))]
+        defaults = {
+            p.name: p.default for p in inspect.signature(type(self).__init__).parameters.values()
+        }
+        changed = [
+            f"{name}={getattr(self, name)!r}"
+            for name in self._get_param_names()
+            if repr(getattr(self, name)) != repr(defaults.get(name))
+        ]
         return f"{type(self).__name__}({', '.join(changed)})"
 
     def _validate_params(self):
@@ -142,8 +149,9 @@ def clone_estimator(estimator):
     try:
         from sklearn.base import clone
     except ImportError:
-        return type(estimator)(**{key: copy.deepcopy(value) for key, value
-                                  in estimator.get_params(deep=False).items()})
+        return type(estimator)(
+            **{key: copy.deepcopy(value) for key, value in estimator.get_params(deep=False).items()}
+        )
     return clone(estimator)
 
 
@@ -156,13 +164,24 @@ def fits_reproducibly(estimator):
         params = estimator.get_params(deep=True)
     except Exception:  # not an estimator we can reason about
         return False
-    seeds = [value for key, value in params.items()
-             if key == "random_state" or key.endswith("__random_state")]
-    warm = [value for key, value in params.items()
-            if key == "warm_start" or key.endswith("__warm_start")]
-    return (bool(seeds) and all(isinstance(seed, numbers.Integral) for seed in seeds)
-            and all(flag is None or flag is False
-                    or (isinstance(flag, numbers.Integral) and flag == 0) for flag in warm))
+    seeds = [
+        value
+        for key, value in params.items()
+        if key == "random_state" or key.endswith("__random_state")
+    ]
+    warm = [
+        value
+        for key, value in params.items()
+        if key == "warm_start" or key.endswith("__warm_start")
+    ]
+    return (
+        bool(seeds)
+        and all(isinstance(seed, numbers.Integral) for seed in seeds)
+        and all(
+            flag is None or flag is False or (isinstance(flag, numbers.Integral) and flag == 0)
+            for flag in warm
+        )
+    )
 
 
 def _adopt_base_estimator():

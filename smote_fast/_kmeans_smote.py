@@ -116,11 +116,23 @@ class KMeansSMOTE(BaseSMOTE):
     [100, 100]
     """
 
-    def __init__(self, *, sampling_strategy="auto", random_state=None, k_neighbors=2,
-                 n_jobs=None, kmeans_estimator=None, cluster_balance_threshold="auto",
-                 density_exponent="auto"):
-        super().__init__(sampling_strategy=sampling_strategy, random_state=random_state,
-                         k_neighbors=k_neighbors, n_jobs=n_jobs)
+    def __init__(
+        self,
+        *,
+        sampling_strategy="auto",
+        random_state=None,
+        k_neighbors=2,
+        n_jobs=None,
+        kmeans_estimator=None,
+        cluster_balance_threshold="auto",
+        density_exponent="auto",
+    ):
+        super().__init__(
+            sampling_strategy=sampling_strategy,
+            random_state=random_state,
+            k_neighbors=k_neighbors,
+            n_jobs=n_jobs,
+        )
         self.kmeans_estimator = kmeans_estimator
         self.cluster_balance_threshold = cluster_balance_threshold
         self.density_exponent = density_exponent
@@ -129,15 +141,19 @@ class KMeansSMOTE(BaseSMOTE):
     def _constraints(cls):
         return {
             **super()._constraints(),
-            "kmeans_estimator": [HasMethods(["fit", "predict"]),
-                                 Interval("int", 1, None, "left"), IsNone()],
+            "kmeans_estimator": [
+                HasMethods(["fit", "predict"]),
+                Interval("int", 1, None, "left"),
+                IsNone(),
+            ],
             "cluster_balance_threshold": [StrOptions(["auto"]), InstanceOf(numbers.Real)],
             "density_exponent": [StrOptions(["auto"]), InstanceOf(numbers.Real)],
         }
 
     def _make_kmeans(self):
-        if self.kmeans_estimator is not None and not isinstance(self.kmeans_estimator,
-                                                                numbers.Integral):
+        if self.kmeans_estimator is not None and not isinstance(
+            self.kmeans_estimator, numbers.Integral
+        ):
             return clone_estimator(self.kmeans_estimator)
         try:
             from sklearn.cluster import MiniBatchKMeans
@@ -151,8 +167,9 @@ class KMeansSMOTE(BaseSMOTE):
         self.nn_k_ = neighbors_estimator(self.k_neighbors, self.n_jobs)
         self.kmeans_estimator_ = self._make_kmeans()
         n_clusters = self.kmeans_estimator_.n_clusters
-        self.cluster_balance_threshold_ = (self.cluster_balance_threshold
-                                           if n_clusters != 1 else -np.inf)
+        self.cluster_balance_threshold_ = (
+            self.cluster_balance_threshold if n_clusters != 1 else -np.inf
+        )
         source = source_for(self.nn_k_)
         total = sum(self.sampling_strategy_.values())
         # One clustering serves every class when refitting would repeat it.
@@ -164,8 +181,7 @@ class KMeansSMOTE(BaseSMOTE):
                 continue
             if assignment is None or not reuse:
                 assignment = np.asarray(self.kmeans_estimator_.fit_predict(data.X))
-            clusters = self._kept_clusters(data, label, n_samples, total, assignment,
-                                           n_clusters)
+            clusters = self._kept_clusters(data, label, n_samples, total, assignment, n_clusters)
             weights = _weights([sparsity for _, sparsity in clusters])
             for (class_rows, _), weight in zip(clusters, weights, strict=True):
                 table = NeighborTable(source.among(data, class_rows), class_rows, class_rows)
@@ -182,7 +198,7 @@ class KMeansSMOTE(BaseSMOTE):
         bounds = np.searchsorted(assignment[by_cluster], np.arange(n_clusters + 1))
         kept = []
         for cluster in range(n_clusters):
-            rows = by_cluster[bounds[cluster]:bounds[cluster + 1]]
+            rows = by_cluster[bounds[cluster] : bounds[cluster + 1]]
             if rows.size == 0:
                 continue
             class_rows = rows[data.codes[rows] == code]
@@ -193,15 +209,19 @@ class KMeansSMOTE(BaseSMOTE):
         if not kept:
             raise RuntimeError(
                 f"No clusters found with sufficient samples of class {label}. Try lowering "
-                "the cluster_balance_threshold or increasing the number of clusters.")
+                "the cluster_balance_threshold or increasing the number of clusters."
+            )
         return kept
 
     def _sparsity(self, X):
         n_rows = X.shape[0]
         mean_distance = _sum_of_distances(X) / (n_rows * n_rows - n_rows)
-        exponent = (math.log(n_rows, 1.6) ** 1.8 * 0.16 if self.density_exponent == "auto"
-                    else self.density_exponent)
-        return mean_distance ** exponent / n_rows
+        exponent = (
+            math.log(n_rows, 1.6) ** 1.8 * 0.16
+            if self.density_exponent == "auto"
+            else self.density_exponent
+        )
+        return mean_distance**exponent / n_rows
 
 
 def _sum_of_distances(X):

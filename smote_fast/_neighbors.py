@@ -91,8 +91,12 @@ _UNIT_ROUNDOFF = {True: 2.0**-24, False: 2.0**-53}
 # near-ties, and the wide passes take rows whose k-th distance is shared by many
 # references (duplicated rows), which no pass with fewer spares than the tie can
 # certify. Rows left after them are searched by direct differences.
-_CANDIDATE_PASSES = ((True, lambda k: 4), (False, lambda k: max(k, 8)),
-                     (False, lambda k: k + 64), (False, lambda k: 4 * k + 512))
+_CANDIDATE_PASSES = (
+    (True, lambda k: 4),
+    (False, lambda k: max(k, 8)),
+    (False, lambda k: k + 64),
+    (False, lambda k: 4 * k + 512),
+)
 # Absolute slack for subnormal rounding in each precision.
 _SLACK = {True: 1e-30, False: 1e-290}
 # Largest |centred value| each precision handles without overflow in d-term sums.
@@ -103,8 +107,16 @@ class _Problem:
     """One search: its inputs, output arrays and what the numeric pre-pass found
     (column extremes, the power-of-two distance scale)."""
 
-    def __init__(self, query, reference, n_neighbors, query_in_reference, n_threads,
-                 chunk_size, global_magnitude=None):
+    def __init__(
+        self,
+        query,
+        reference,
+        n_neighbors,
+        query_in_reference,
+        n_threads,
+        chunk_size,
+        global_magnitude=None,
+    ):
         self.query, self.reference = query, reference
         # the largest |value| of a wider, partitioned search (see kneighbors)
         self.global_magnitude = global_magnitude
@@ -112,8 +124,9 @@ class _Problem:
         if self.sparse:  # the sparse kernels read rows (CSC input included)
             same = query is reference
             query = query if query.format == "csr" else query.tocsr()
-            reference = query if same else (
-                reference if reference.format == "csr" else reference.tocsr())
+            reference = (
+                query if same else (reference if reference.format == "csr" else reference.tocsr())
+            )
             self.query, self.reference = query, reference
         self.n_query, self.n_reference = query.shape[0], reference.shape[0]
         self.n_features = query.shape[1]
@@ -137,13 +150,21 @@ class _Problem:
             return
         self.extremes_known = True
         self.low, self.high = _extremes(self.query, self.reference, self.n_threads)
-        (self.query, self.reference, self.distance_scale, self.low,
-         self.high) = _power_of_two_rescaled(self.query, self.reference, self.low, self.high,
-                                             self.global_magnitude)
+        (self.query, self.reference, self.distance_scale, self.low, self.high) = (
+            _power_of_two_rescaled(
+                self.query, self.reference, self.low, self.high, self.global_magnitude
+            )
+        )
 
     def search_args(self):
-        return (self.query, self.reference, self.query_in_reference, self.indices,
-                self.distances, self.n_threads)
+        return (
+            self.query,
+            self.reference,
+            self.query_in_reference,
+            self.indices,
+            self.distances,
+            self.n_threads,
+        )
 
 
 def _csr_usable(problem):
@@ -151,8 +172,11 @@ def _csr_usable(problem):
 
 
 def _csr_index_usable(problem):
-    return (problem.sparse and problem.n_reference > 0
-            and sparse_index_cost(problem) < sparse_merge_cost(problem))
+    return (
+        problem.sparse
+        and problem.n_reference > 0
+        and sparse_index_cost(problem) < sparse_merge_cost(problem)
+    )
 
 
 def _stored_per_column(matrix, n_features):
@@ -164,8 +188,9 @@ def _stored_per_column(matrix, n_features):
 
 def _merge_steps(problem):
     """Merge steps of the merge path: every pair's two row lengths."""
-    return (problem.n_query * float(problem.reference.nnz)
-            + problem.n_reference * float(problem.query.nnz))
+    return problem.n_query * float(problem.reference.nnz) + problem.n_reference * float(
+        problem.query.nnz
+    )
 
 
 def _index_terms(problem):
@@ -178,13 +203,14 @@ def _index_terms(problem):
             problem.index_terms = (0.0, 0.0, 0.0)
         else:
             per_column_q = _stored_per_column(q, problem.n_features)
-            per_column_r = (per_column_q if q is r
-                            else _stored_per_column(r, problem.n_features))
+            per_column_r = per_column_q if q is r else _stored_per_column(r, problem.n_features)
             products = float(np.dot(per_column_q, per_column_r))
             row_lengths = q.nnz / problem.n_query + r.nnz / problem.n_reference
             problem.index_terms = (
-                products, float(r.nnz + problem.n_features),
-                problem.n_query * (problem.k + INDEX_SPARE_CANDIDATES) * row_lengths)
+                products,
+                float(r.nnz + problem.n_features),
+                problem.n_query * (problem.k + INDEX_SPARE_CANDIDATES) * row_lengths,
+            )
     return problem.index_terms
 
 
@@ -196,8 +222,11 @@ def sparse_merge_cost(problem):
 def sparse_index_cost(problem):
     """Estimated nanoseconds of the inverted-index path (see the constants)."""
     products, stored, candidate_steps = _index_terms(problem)
-    return (INDEX_PER_PRODUCT * products + INDEX_PER_STORED * stored
-            + INDEX_PER_CANDIDATE_STEP * candidate_steps)
+    return (
+        INDEX_PER_PRODUCT * products
+        + INDEX_PER_STORED * stored
+        + INDEX_PER_CANDIDATE_STEP * candidate_steps
+    )
 
 
 def _sparse_threads(problem, work):
@@ -212,14 +241,18 @@ def _direct_usable(problem):
         problem.n_features <= DIRECT_MAX_FEATURES
         or problem.n_reference <= DIRECT_MAX_REFERENCES
         or problem.k >= problem.n_reference - 1
-        or problem.n_query * problem.n_reference <= DIRECT_MAX_PAIRS)
+        or problem.n_query * problem.n_reference <= DIRECT_MAX_PAIRS
+    )
 
 
 def _tree_usable(problem):
     return not problem.sparse and (
         problem.n_features <= TREE_MAX_FEATURES
-        or (problem.n_features <= TREE_MAX_FEATURES_LARGE
-            and problem.n_reference >= TREE_LARGE_REFERENCES))
+        or (
+            problem.n_features <= TREE_MAX_FEATURES_LARGE
+            and problem.n_reference >= TREE_LARGE_REFERENCES
+        )
+    )
 
 
 def _grid_usable(problem):
@@ -232,9 +265,18 @@ def _gemm_usable(problem):
 
 def _csr_search(problem):
     q, r = problem.query, problem.reference
-    _knn.knn_csr_direct(q.data, q.indices, q.indptr, r.data, r.indices, r.indptr,
-                        problem.query_in_reference, problem.indices, problem.distances,
-                        _sparse_threads(problem, _merge_steps(problem)))
+    _knn.knn_csr_direct(
+        q.data,
+        q.indices,
+        q.indptr,
+        r.data,
+        r.indices,
+        r.indptr,
+        problem.query_in_reference,
+        problem.indices,
+        problem.distances,
+        _sparse_threads(problem, _merge_steps(problem)),
+    )
     return True
 
 
@@ -242,23 +284,36 @@ def _csr_index_search(problem):
     q, r = problem.query, problem.reference
     n_reference = problem.n_reference
     columns = r.tocsc()  # one pass; scipy sorts the rows of each column
-    index_dtype = np.result_type(q.indices, q.indptr, r.indices, r.indptr,
-                                 columns.indices, columns.indptr)
+    index_dtype = np.result_type(
+        q.indices, q.indptr, r.indices, r.indptr, columns.indices, columns.indptr
+    )
     q_indices, q_indptr, r_indices, r_indptr, c_rows, c_indptr = (
         a.astype(index_dtype, copy=False)
-        for a in (q.indices, q.indptr, r.indices, r.indptr, columns.indices,
-                  columns.indptr))
+        for a in (q.indices, q.indptr, r.indices, r.indptr, columns.indices, columns.indptr)
+    )
     norms = np.empty(n_reference)
-    _knn_sparse.csr_row_norms(r.data, r_indptr, norms,
-                              threads_for_work(problem.n_threads, r.nnz))
+    _knn_sparse.csr_row_norms(r.data, r_indptr, norms, threads_for_work(problem.n_threads, r.nnz))
     # stable: equal norms in increasing row index
     order = np.argsort(norms, kind="stable").astype(np.intp, copy=False)
     max_ref_nnz = int(np.diff(r.indptr).max()) if n_reference else 0
-    _knn_sparse.knn_csr_index(q.data, q_indices, q_indptr, r.data, r_indices, r_indptr,
-                              columns.data, c_rows, c_indptr, norms, max_ref_nnz, order,
-                              problem.query_in_reference, problem.indices,
-                              problem.distances,
-                              _sparse_threads(problem, sum(_index_terms(problem))))
+    _knn_sparse.knn_csr_index(
+        q.data,
+        q_indices,
+        q_indptr,
+        r.data,
+        r_indices,
+        r_indptr,
+        columns.data,
+        c_rows,
+        c_indptr,
+        norms,
+        max_ref_nnz,
+        order,
+        problem.query_in_reference,
+        problem.indices,
+        problem.distances,
+        _sparse_threads(problem, sum(_index_terms(problem))),
+    )
     return True
 
 
@@ -284,8 +339,9 @@ def _kdtree_path_search(problem):
 
 
 def _gemm_search(problem):
-    _gemm_with_fallbacks(*problem.search_args(), problem.chunk_size or QUERY_CHUNK,
-                         problem.low, problem.high)
+    _gemm_with_fallbacks(
+        *problem.search_args(), problem.chunk_size or QUERY_CHUNK, problem.low, problem.high
+    )
     return True
 
 
@@ -342,8 +398,17 @@ def _record(name):
                 names.append(name)
 
 
-def kneighbors(query, reference, n_neighbors, *, query_in_reference=None, n_jobs=None,
-               chunk_size=None, return_distance=False, magnitude=None):
+def kneighbors(
+    query,
+    reference,
+    n_neighbors,
+    *,
+    query_in_reference=None,
+    n_jobs=None,
+    chunk_size=None,
+    return_distance=False,
+    magnitude=None,
+):
     """Exact k nearest neighbours of ``query`` rows among ``reference`` rows.
 
     Parameters
@@ -379,8 +444,9 @@ def kneighbors(query, reference, n_neighbors, *, query_in_reference=None, n_jobs
         query_in_reference = np.full(n_query, -1, dtype=np.intp)
     else:
         query_in_reference = np.ascontiguousarray(query_in_reference, dtype=np.intp)
-    problem = _Problem(query, reference, n_neighbors, query_in_reference, n_threads,
-                       chunk_size, magnitude)
+    problem = _Problem(
+        query, reference, n_neighbors, query_in_reference, n_threads, chunk_size, magnitude
+    )
     for path in _PATHS:
         if path.usable(problem):
             if path.prepass != _IN_KERNEL:
@@ -412,16 +478,14 @@ def _extremes(query, reference, n_threads):
         elif matrix.size:
             low = np.empty(matrix.shape[1])
             high = np.empty(matrix.shape[1])
-            column_extremes(matrix, low, high,
-                            threads_for_work(n_threads, matrix.size))
+            column_extremes(matrix, low, high, threads_for_work(n_threads, matrix.size))
             lows.append(low)
             highs.append(high)
     if not lows:
         return None, None
     if len(lows) == 1:
         return np.asarray(lows[0], dtype=np.float64), np.asarray(highs[0], dtype=np.float64)
-    return (np.minimum.reduce(lows).astype(np.float64),
-            np.maximum.reduce(highs).astype(np.float64))
+    return (np.minimum.reduce(lows).astype(np.float64), np.maximum.reduce(highs).astype(np.float64))
 
 
 def _safe_magnitude(magnitude):
@@ -454,12 +518,18 @@ def _power_of_two_rescaled(query, reference, low, high, magnitude=None):
                 copy = matrix * factor
             rescaled[id(matrix)] = copy
     with np.errstate(over="ignore", divide="ignore"):  # inf: distances beyond float64
-        return (rescaled[id(query)], rescaled[id(reference)], 1.0 / (factor * factor),
-                low * factor, high * factor)
+        return (
+            rescaled[id(query)],
+            rescaled[id(reference)],
+            1.0 / (factor * factor),
+            low * factor,
+            high * factor,
+        )
 
 
-def _gemm_with_fallbacks(query, reference, query_in_reference, indices, distances,
-                         n_threads, query_chunk, low, high):
+def _gemm_with_fallbacks(
+    query, reference, query_in_reference, indices, distances, n_threads, query_chunk, low, high
+):
     n_features = query.shape[1]
     k = indices.shape[1]
     excludes_any = bool((query_in_reference >= 0).any())
@@ -471,8 +541,11 @@ def _gemm_with_fallbacks(query, reference, query_in_reference, indices, distance
     tried = set()
     for single_precision, extra in _CANDIDATE_PASSES:
         n_candidates = min(eligible, k + extra(k))
-        if (magnitude >= _SAFE_MAGNITUDE[single_precision] or pending.size == 0
-                or (single_precision, n_candidates) in tried):
+        if (
+            magnitude >= _SAFE_MAGNITUDE[single_precision]
+            or pending.size == 0
+            or (single_precision, n_candidates) in tried
+        ):
             continue
         tried.add((single_precision, n_candidates))
         sub_query = query if pending.size == query.shape[0] else query[pending]
@@ -481,10 +554,22 @@ def _gemm_with_fallbacks(query, reference, query_in_reference, indices, distance
         sub_dist = np.empty((pending.size, k), dtype=np.float64)
         failed = np.empty(pending.size, dtype=np.uint8)
         margin = 4.0 * (n_features + 10) * _UNIT_ROUNDOFF[single_precision]
-        _knn.knn_gemm(sub_query, reference, sub_self, center, n_candidates,
-                      single_precision, margin, _SLACK[single_precision], sub_idx,
-                      sub_dist, failed, n_threads, query_chunk,
-                      _reference_chunk(n_features, single_precision))
+        _knn.knn_gemm(
+            sub_query,
+            reference,
+            sub_self,
+            center,
+            n_candidates,
+            single_precision,
+            margin,
+            _SLACK[single_precision],
+            sub_idx,
+            sub_dist,
+            failed,
+            n_threads,
+            query_chunk,
+            _reference_chunk(n_features, single_precision),
+        )
         ok = failed == 0
         indices[pending[ok]] = sub_idx[ok]
         distances[pending[ok]] = sub_dist[ok]
@@ -493,8 +578,14 @@ def _gemm_with_fallbacks(query, reference, query_in_reference, indices, distance
         _record("direct")  # rows no candidate pass could certify
         sub_idx = np.empty((pending.size, k), dtype=np.intp)
         sub_dist = np.empty((pending.size, k), dtype=np.float64)
-        _knn.knn_direct(np.ascontiguousarray(query[pending]), reference,
-                        query_in_reference[pending], sub_idx, sub_dist, n_threads)
+        _knn.knn_direct(
+            np.ascontiguousarray(query[pending]),
+            reference,
+            query_in_reference[pending],
+            sub_idx,
+            sub_dist,
+            n_threads,
+        )
         indices[pending] = sub_idx
         distances[pending] = sub_dist
 
@@ -506,8 +597,7 @@ def _reference_chunk(n_features, single_precision):
     return max(64, min(REFERENCE_CHUNK, REFERENCE_BLOCK_BYTES // ((n_features + 1) * itemsize)))
 
 
-def _grid_search(query, reference, query_in_reference, indices, distances, n_threads,
-                 low, high):
+def _grid_search(query, reference, query_in_reference, indices, distances, n_threads, low, high):
     """Exact k-NN through a uniform grid over ``low``..``high`` (which hold every
     reference row); False, with nothing computed, when the rows crowd into too
     few cells for a grid to pay."""
@@ -519,14 +609,32 @@ def _grid_search(query, reference, query_in_reference, indices, distances, n_thr
     cell_start = np.empty(int(np.prod(cells)) + 1, dtype=np.intp)
     perm = np.empty(n_reference, dtype=np.intp)
     grid_rows = np.empty_like(reference)
-    _knn_grid.build_grid(reference, cells, low, width, cell_start, perm, grid_rows,
-                         threads_for_work(n_threads, n_reference * 8))
+    _knn_grid.build_grid(
+        reference,
+        cells,
+        low,
+        width,
+        cell_start,
+        perm,
+        grid_rows,
+        threads_for_work(n_threads, n_reference * 8),
+    )
     occupancy = np.diff(cell_start)
     if np.dot(occupancy, occupancy) > GRID_MAX_CROWDING * GRID_ROWS_PER_CELL * n_reference:
         return False
-    _knn_grid.knn_grid(query, grid_rows, perm, cell_start, cells, low, width,
-                       query_in_reference, indices, distances,
-                       threads_for_work(n_threads, query.shape[0] * 64))
+    _knn_grid.knn_grid(
+        query,
+        grid_rows,
+        perm,
+        cell_start,
+        cells,
+        low,
+        width,
+        query_in_reference,
+        indices,
+        distances,
+        threads_for_work(n_threads, query.shape[0] * 64),
+    )
     return True
 
 
@@ -544,12 +652,31 @@ def _kdtree_search(query, reference, query_in_reference, indices, distances, n_t
     tree_rows = np.empty_like(reference)
     # Thread counts follow the tree's own work (the build has a barrier per
     # level, costly when a thread is descheduled), not queries x references.
-    _knn_lowd.build_kdtree(reference, n_levels, perm, node_start, node_end, node_lo,
-                           node_hi, tree_rows,
-                           threads_for_work(n_threads, n_reference * n_levels))
-    _knn_lowd.knn_kdtree(query, tree_rows, perm, node_start, node_end, node_lo, node_hi,
-                         n_levels, query_in_reference, indices, distances,
-                         threads_for_work(n_threads, query.shape[0] * n_levels * 32))
+    _knn_lowd.build_kdtree(
+        reference,
+        n_levels,
+        perm,
+        node_start,
+        node_end,
+        node_lo,
+        node_hi,
+        tree_rows,
+        threads_for_work(n_threads, n_reference * n_levels),
+    )
+    _knn_lowd.knn_kdtree(
+        query,
+        tree_rows,
+        perm,
+        node_start,
+        node_end,
+        node_lo,
+        node_hi,
+        n_levels,
+        query_in_reference,
+        indices,
+        distances,
+        threads_for_work(n_threads, query.shape[0] * n_levels * 32),
+    )
 
 
 def kernel_ready(X):
@@ -567,7 +694,8 @@ def check_enough_samples(n_neighbors, n_samples_fit, n_queries):
     if n_neighbors > n_samples_fit:
         raise ValueError(
             f"Expected n_neighbors <= n_samples_fit, but n_neighbors = {n_neighbors}, "
-            f"n_samples_fit = {n_samples_fit}, n_samples = {n_queries}")
+            f"n_samples_fit = {n_samples_fit}, n_samples = {n_queries}"
+        )
 
 
 class ExactNearestNeighbors(EstimatorProtocol):
@@ -609,8 +737,7 @@ class ExactNearestNeighbors(EstimatorProtocol):
 
     @classmethod
     def _constraints(cls):
-        return {"n_neighbors": [Interval("int", 1, None, "left")],
-                "n_jobs": N_JOBS_CONSTRAINT}
+        return {"n_neighbors": [Interval("int", 1, None, "left")], "n_jobs": N_JOBS_CONSTRAINT}
 
     def fit(self, X, y=None):
         """Store the reference rows (validated; not copied when already usable).
@@ -658,7 +785,8 @@ class ExactNearestNeighbors(EstimatorProtocol):
             if k >= self.n_samples_fit_:
                 raise ValueError(
                     f"Expected n_neighbors < n_samples_fit, but n_neighbors = {k}, "
-                    f"n_samples_fit = {self.n_samples_fit_}, n_samples = {query.shape[0]}")
+                    f"n_samples_fit = {self.n_samples_fit_}, n_samples = {query.shape[0]}"
+                )
         else:
             query, exclude = kernel_ready(check_X(X, type(self).__name__)), None
             check_enough_samples(k, self.n_samples_fit_, query.shape[0])
@@ -706,10 +834,17 @@ class ExactNearestNeighbors(EstimatorProtocol):
         values = np.ones(indices.size) if mode == "connectivity" else distances.ravel()
         return sparse.csr_matrix(
             (values, indices.ravel(), np.arange(0, n_queries * k + 1, k)),
-            shape=(n_queries, self.n_samples_fit_))
+            shape=(n_queries, self.n_samples_fit_),
+        )
 
     def _search(self, query, k, exclude):
         if query.dtype != self._fit_X.dtype:
             query = query.astype(self._fit_X.dtype)
-        return kneighbors(query, self._fit_X, k, query_in_reference=exclude,
-                          n_jobs=self.n_jobs, return_distance=True)
+        return kneighbors(
+            query,
+            self._fit_X,
+            k,
+            query_in_reference=exclude,
+            n_jobs=self.n_jobs,
+            return_distance=True,
+        )

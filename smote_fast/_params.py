@@ -55,10 +55,16 @@ class Interval:
             number_type = numbers.Integral if self.kind == "int" else numbers.Real
             if not isinstance(value, number_type):
                 return False
-        left_ok = (self.left is None or value > self.left
-                   or (self.closed in ("left", "both") and value == self.left))
-        right_ok = (self.right is None or value < self.right
-                    or (self.closed in ("right", "both") and value == self.right))
+        left_ok = (
+            self.left is None
+            or value > self.left
+            or (self.closed in ("left", "both") and value == self.left)
+        )
+        right_ok = (
+            self.right is None
+            or value < self.right
+            or (self.closed in ("right", "both") and value == self.right)
+        )
         return bool(left_ok and right_ok)
 
     def __str__(self):
@@ -117,7 +123,9 @@ class InstanceOf:
         if self.cls in (numbers.Integral, numbers.Real):
             return f"an instance of '{'int' if self.cls is numbers.Integral else 'float'}'"
         module = self.cls.__module__
-        name = self.cls.__qualname__ if module == "builtins" else f"{module}.{self.cls.__qualname__}"
+        name = (
+            self.cls.__qualname__ if module == "builtins" else f"{module}.{self.cls.__qualname__}"
+        )
         return f"an instance of '{name}'"
 
     def to_sklearn(self, pv):
@@ -161,10 +169,15 @@ class NonZeroInt:
         return pv.Interval(numbers.Integral, None, None, closed="neither")
 
 
-NEIGHBORS_CONSTRAINT = [Interval("int", 1, None, "left"),
-                        HasMethods(["kneighbors", "kneighbors_graph"])]
-RANDOM_STATE_CONSTRAINT = [Interval("int", 0, 2**32 - 1, "both"),
-                           InstanceOf(np.random.RandomState), IsNone()]
+NEIGHBORS_CONSTRAINT = [
+    Interval("int", 1, None, "left"),
+    HasMethods(["kneighbors", "kneighbors_graph"]),
+]
+RANDOM_STATE_CONSTRAINT = [
+    Interval("int", 0, 2**32 - 1, "both"),
+    InstanceOf(np.random.RandomState),
+    IsNone(),
+]
 SAMPLING_STRATEGY_CONSTRAINT = [
     Interval("real", 0.0, 1.0, "right"),
     StrOptions(["auto", "minority", "not minority", "not majority", "all"]),
@@ -199,10 +212,11 @@ def validate_parameters(estimator, constraints):
             wanted = str(options[0])
         else:
             wanted = f"{', '.join(str(o) for o in options[:-1])} or {options[-1]}"
-        error_class = error_class or sklearn_error("InvalidParameterError",
-                                                    InvalidParameterError)
-        raise error_class(f"The {name!r} parameter of {type(estimator).__name__} must be "
-                          f"{wanted}. Got {value!r} instead.")
+        error_class = error_class or sklearn_error("InvalidParameterError", InvalidParameterError)
+        raise error_class(
+            f"The {name!r} parameter of {type(estimator).__name__} must be "
+            f"{wanted}. Got {value!r} instead."
+        )
 
 
 def to_sklearn_constraints(constraints):
@@ -212,5 +226,6 @@ def to_sklearn_constraints(constraints):
         from sklearn.utils import _param_validation as pv
     except ImportError:
         return constraints
-    return {name: [option.to_sklearn(pv) for option in options]
-            for name, options in constraints.items()}
+    return {
+        name: [option.to_sklearn(pv) for option in options] for name, options in constraints.items()
+    }

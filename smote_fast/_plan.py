@@ -68,11 +68,30 @@ class SyntheticBlock:
         dtype (a smoothed bootstrap). Sparse rows add it to their stored values.
     """
 
-    __slots__ = ("label", "base", "neighbor", "steps", "diff_scale", "table", "post_step",
-                 "copies", "perturbation")
+    __slots__ = (
+        "label",
+        "base",
+        "neighbor",
+        "steps",
+        "diff_scale",
+        "table",
+        "post_step",
+        "copies",
+        "perturbation",
+    )
 
-    def __init__(self, label, base, neighbor, steps, diff_scale=None, table=None,
-                 post_step=None, copies=False, perturbation=None):
+    def __init__(
+        self,
+        label,
+        base,
+        neighbor,
+        steps,
+        diff_scale=None,
+        table=None,
+        post_step=None,
+        copies=False,
+        perturbation=None,
+    ):
         self.label = label
         self.base = base
         self.neighbor = neighbor
@@ -98,8 +117,7 @@ def block_from_draws(label, flat, steps, table):
     neighbor = np.empty(len(flat), dtype=np.intp)
     if flat.dtype != np.int64:
         flat = flat.astype(np.int64)
-    resolve_pairs(flat, table.neighbors, table.base_rows, table.neighbor_rows, base,
-                  neighbor)
+    resolve_pairs(flat, table.neighbors, table.base_rows, table.neighbor_rows, base, neighbor)
     return SyntheticBlock(label, base, neighbor, steps, table=table)
 
 
@@ -107,8 +125,9 @@ def copy_block(label, base, perturbation=None):
     """Copies of rows ``base`` of X (neighbour = base, gap 0), optionally
     perturbed (see ``SyntheticBlock.perturbation``)."""
     base = np.asarray(base, dtype=np.intp)
-    return SyntheticBlock(label, base, base, np.zeros(len(base)), copies=True,
-                          perturbation=perturbation)
+    return SyntheticBlock(
+        label, base, base, np.zeros(len(base)), copies=True, perturbation=perturbation
+    )
 
 
 class ResamplePlan:
@@ -169,6 +188,8 @@ class ResamplePlan:
         - X[base[i]])``; for rows with a ``diff_scale`` the gap is the float64
         product of step and scale (see ``BaseOverSampler``)."""
         gap = self.steps if self.diff_scale is None else self.steps * self.diff_scale
-        return (self.base.astype(np.int64, copy=False),
-                self.neighbor.astype(np.int64, copy=False),
-                gap.astype(np.float64, copy=False))
+        return (
+            self.base.astype(np.int64, copy=False),
+            self.neighbor.astype(np.int64, copy=False),
+            gap.astype(np.float64, copy=False),
+        )

@@ -14,8 +14,9 @@ from . import _legacy_draws
 # ``check_random_state``): the per-block draws restart STREAM_BLOCKS while the
 # others are still being drawn from.
 STREAM_BLOCKS = 0
-STREAM_HALFWAY = 1     # borderline-2's half-way factors
-STREAM_PER_CALL = 2    # SVM-SMOTE's per-call danger fraction
+STREAM_HALFWAY = 1  # borderline-2's half-way factors
+STREAM_PER_CALL = 2  # SVM-SMOTE's per-call danger fraction
+
 
 def check_random_state(seed, stream=STREAM_BLOCKS):
     """scikit-learn's resolution: None -> numpy's global RandomState, an int ->
@@ -59,16 +60,20 @@ def randint_then_random_sample(random_state, high, n_ints, n_doubles):
     computed by ``_legacy_draws`` when the generator is numpy's MT19937 (a few
     times faster), else by numpy itself."""
     bit_generator = getattr(random_state, "_bit_generator", None)
-    if (isinstance(bit_generator, np.random.MT19937) and 1 <= high <= 1 << 32
-            and _legacy_draws_verified()):
+    if (
+        isinstance(bit_generator, np.random.MT19937)
+        and 1 <= high <= 1 << 32
+        and _legacy_draws_verified()
+    ):
         ints = np.empty(n_ints, dtype=np.int_)
         doubles = np.empty(n_doubles, dtype=np.float64)
         with bit_generator.lock:
-            _legacy_draws.randint_then_random_sample(bit_generator.capsule, high - 1, ints,
-                                                     doubles)
+            _legacy_draws.randint_then_random_sample(bit_generator.capsule, high - 1, ints, doubles)
         return ints, doubles
-    return (random_state.randint(low=0, high=high, size=n_ints),
-            random_state.random_sample(n_doubles))
+    return (
+        random_state.randint(low=0, high=high, size=n_ints),
+        random_state.random_sample(n_doubles),
+    )
 
 
 def seeded_randint_then_random_sample(seed, high, n_ints, n_doubles):
@@ -92,15 +97,20 @@ def _legacy_draws_verified():
     positions and across regenerations, for the edge ranges."""
     if not _legacy_draws_checked:
         ok = True
-        for high, n_ints, n_doubles in ((1, 5, 3), (7, 1500, 700), (1 << 32, 400, 0),
-                                        (50_001, 0, 900)):
+        for high, n_ints, n_doubles in (
+            (1, 5, 3),
+            (7, 1500, 700),
+            (1 << 32, 400, 0),
+            (50_001, 0, 900),
+        ):
             ours, numpys = np.random.RandomState(20251124), np.random.RandomState(20251124)
             ours.random_sample(high % 611)
             numpys.random_sample(high % 611)
             ints = np.empty(n_ints, dtype=np.int_)
             doubles = np.empty(n_doubles, dtype=np.float64)
-            _legacy_draws.randint_then_random_sample(ours._bit_generator.capsule, high - 1,
-                                                     ints, doubles)
+            _legacy_draws.randint_then_random_sample(
+                ours._bit_generator.capsule, high - 1, ints, doubles
+            )
             ok = ok and np.array_equal(ints, numpys.randint(0, high, size=n_ints))
             ok = ok and np.array_equal(doubles, numpys.random_sample(n_doubles))
             state, expected = ours.get_state(), numpys.get_state()

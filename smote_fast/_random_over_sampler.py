@@ -16,8 +16,10 @@ from ._random import check_random_state
 from ._stats import sparse_column_variances
 from ._validation import check_X, check_X_any_dtype
 
-_NUMERIC_MESSAGE = ("When shrinkage is not None, X needs to contain only numerical data to "
-                    "later generate a smoothed bootstrap sample.")
+_NUMERIC_MESSAGE = (
+    "When shrinkage is not None, X needs to contain only numerical data to "
+    "later generate a smoothed bootstrap sample."
+)
 
 
 @fill_doc
@@ -94,8 +96,10 @@ class RandomOverSampler(BaseOverSampler):
     def _constraints(cls):
         constraints = super()._constraints()
         del constraints["n_jobs"]
-        return {**constraints,
-                "shrinkage": [Interval("real", 0.0, None, "left"), InstanceOf(dict), IsNone()]}
+        return {
+            **constraints,
+            "shrinkage": [Interval("real", 0.0, None, "left"), InstanceOf(dict), IsNone()],
+        }
 
     def __sklearn_tags__(self):
         from ._tags import sampler_tags
@@ -129,7 +133,8 @@ class RandomOverSampler(BaseOverSampler):
             plan.add(copy_block(label, picked, perturbation))
         self.sample_indices_ = np.concatenate(
             [np.arange(data.X.shape[0], dtype=np.int64)]
-            + [picked.astype(np.int64, copy=False) for picked in picked_per_class])
+            + [picked.astype(np.int64, copy=False) for picked in picked_per_class]
+        )
         return plan
 
     def _shrinkage_per_class(self):
@@ -140,13 +145,16 @@ class RandomOverSampler(BaseOverSampler):
         shrinkage = dict(self.shrinkage) if isinstance(self.shrinkage, Mapping) else None
         missing = self.sampling_strategy_.keys() - shrinkage.keys()
         if missing:
-            raise ValueError("`shrinkage` should contain a shrinkage factor for each class "
-                             "that will be resampled. The missing classes are: "
-                             f"{missing!r}")
+            raise ValueError(
+                "`shrinkage` should contain a shrinkage factor for each class "
+                "that will be resampled. The missing classes are: "
+                f"{missing!r}"
+            )
         for label, factor in shrinkage.items():
             if factor < 0:
-                raise ValueError(f"The shrinkage factor needs to be >= 0. Got {factor} for "
-                                 f"class {label}.")
+                raise ValueError(
+                    f"The shrinkage factor needs to be >= 0. Got {factor} for class {label}."
+                )
         return shrinkage
 
 

@@ -87,28 +87,94 @@ class Variant:
 
 VARIANTS = (
     Variant("smote", "SMOTE", SMOTE),
-    Variant("borderline1", "Borderline-1", BorderlineSMOTE, {"kind": "borderline-1"},
-            ("k_neighbors", "m_neighbors"), minority_search="against_all"),
-    Variant("borderline2", "Borderline-2", BorderlineSMOTE, {"kind": "borderline-2"},
-            ("k_neighbors", "m_neighbors"), minority_search="against_all"),
-    Variant("svmsmote", "SVM-SMOTE", SVMSMOTE, {}, ("k_neighbors", "m_neighbors"),
-            needs_sklearn=True, minority_search="against_all"),
+    Variant(
+        "borderline1",
+        "Borderline-1",
+        BorderlineSMOTE,
+        {"kind": "borderline-1"},
+        ("k_neighbors", "m_neighbors"),
+        minority_search="against_all",
+    ),
+    Variant(
+        "borderline2",
+        "Borderline-2",
+        BorderlineSMOTE,
+        {"kind": "borderline-2"},
+        ("k_neighbors", "m_neighbors"),
+        minority_search="against_all",
+    ),
+    Variant(
+        "svmsmote",
+        "SVM-SMOTE",
+        SVMSMOTE,
+        {},
+        ("k_neighbors", "m_neighbors"),
+        needs_sklearn=True,
+        minority_search="against_all",
+    ),
     Variant("adasyn", "ADASYN", ADASYN, {}, ("n_neighbors",), minority_search="against_all"),
-    Variant("kmeanssmote", "K-Means SMOTE", KMeansSMOTE, {}, ("k_neighbors",),
-            needs_sklearn=True, example_params={"cluster_balance_threshold": 0.1}),
+    Variant(
+        "kmeanssmote",
+        "K-Means SMOTE",
+        KMeansSMOTE,
+        {},
+        ("k_neighbors",),
+        needs_sklearn=True,
+        example_params={"cluster_balance_threshold": 0.1},
+    ),
     Variant("smotenc", "SMOTE-NC", SMOTENC, {"categorical_features": [-1]}, kind=NOMINAL),
     Variant("smoten", "SMOTE-N", SMOTEN, {}, kind=NOMINAL, interpolates=False),
-    Variant("randomoversampler", "Random over-sampling", RandomOverSampler, {}, (),
-            minority_search="none", interpolates=False),
-    Variant("enn", "Edited NN", EditedNearestNeighbours, {}, ("n_neighbors",),
-            minority_search="all", kind=CLEANING, interpolates=False,
-            imblearn_module="imblearn.under_sampling"),
-    Variant("tomek", "Tomek links", TomekLinks, {}, (), minority_search="all",
-            kind=CLEANING, interpolates=False, imblearn_module="imblearn.under_sampling"),
-    Variant("smoteenn", "SMOTE + ENN", SMOTEENN, {}, (), minority_search="none",
-            kind=COMBINATION, imblearn_module="imblearn.combine"),
-    Variant("smotetomek", "SMOTE + Tomek", SMOTETomek, {}, (), minority_search="none",
-            kind=COMBINATION, imblearn_module="imblearn.combine"),
+    Variant(
+        "randomoversampler",
+        "Random over-sampling",
+        RandomOverSampler,
+        {},
+        (),
+        minority_search="none",
+        interpolates=False,
+    ),
+    Variant(
+        "enn",
+        "Edited NN",
+        EditedNearestNeighbours,
+        {},
+        ("n_neighbors",),
+        minority_search="all",
+        kind=CLEANING,
+        interpolates=False,
+        imblearn_module="imblearn.under_sampling",
+    ),
+    Variant(
+        "tomek",
+        "Tomek links",
+        TomekLinks,
+        {},
+        (),
+        minority_search="all",
+        kind=CLEANING,
+        interpolates=False,
+        imblearn_module="imblearn.under_sampling",
+    ),
+    Variant(
+        "smoteenn",
+        "SMOTE + ENN",
+        SMOTEENN,
+        {},
+        (),
+        minority_search="none",
+        kind=COMBINATION,
+        imblearn_module="imblearn.combine",
+    ),
+    Variant(
+        "smotetomek",
+        "SMOTE + Tomek",
+        SMOTETomek,
+        {},
+        (),
+        minority_search="none",
+        kind=COMBINATION,
+        imblearn_module="imblearn.combine",
+    ),
 )
 
 
@@ -119,8 +185,12 @@ def sampler_classes():
 
 def variants(kind=None, interpolates=None):
     """The variants of one ``kind`` (None: all) that do, or do not, interpolate."""
-    return tuple(v for v in VARIANTS if (kind is None or v.kind == kind)
-                 and (interpolates is None or v.interpolates == interpolates))
+    return tuple(
+        v
+        for v in VARIANTS
+        if (kind is None or v.kind == kind)
+        and (interpolates is None or v.interpolates == interpolates)
+    )
 
 
 def variant(key):

@@ -22,8 +22,7 @@ from ._sources import neighbors_estimator, source_for
 class BaseSMOTE(BaseOverSampler):
     """Parameters and sample drawing shared by SMOTE and its variants."""
 
-    def __init__(self, *, sampling_strategy="auto", random_state=None, k_neighbors=5,
-                 n_jobs=None):
+    def __init__(self, *, sampling_strategy="auto", random_state=None, k_neighbors=5, n_jobs=None):
         self.sampling_strategy = sampling_strategy
         self.random_state = random_state
         self.k_neighbors = k_neighbors
@@ -41,12 +40,13 @@ class BaseSMOTE(BaseOverSampler):
         # the same stream, without the two array operations.
         seed = self.random_state
         if type(seed) is int:  # a fresh RandomState(seed): seeded in the kernel
-            flat, steps = seeded_randint_then_random_sample(seed, table.neighbors.size,
-                                                            n_samples, n_samples)
+            flat, steps = seeded_randint_then_random_sample(
+                seed, table.neighbors.size, n_samples, n_samples
+            )
         else:
-            flat, steps = randint_then_random_sample(check_random_state(seed),
-                                                     table.neighbors.size, n_samples,
-                                                     n_samples)
+            flat, steps = randint_then_random_sample(
+                check_random_state(seed), table.neighbors.size, n_samples, n_samples
+            )
         return block_from_draws(label, flat, steps, table)
 
 
@@ -195,17 +195,32 @@ class BorderlineSMOTE(BaseSMOTE):
     array([90, 92, 93, 94, 95, 96, 98, 99])
     """
 
-    def __init__(self, *, sampling_strategy="auto", random_state=None, k_neighbors=5,
-                 m_neighbors=10, kind="borderline-1", n_jobs=None):
-        super().__init__(sampling_strategy=sampling_strategy, random_state=random_state,
-                         k_neighbors=k_neighbors, n_jobs=n_jobs)
+    def __init__(
+        self,
+        *,
+        sampling_strategy="auto",
+        random_state=None,
+        k_neighbors=5,
+        m_neighbors=10,
+        kind="borderline-1",
+        n_jobs=None,
+    ):
+        super().__init__(
+            sampling_strategy=sampling_strategy,
+            random_state=random_state,
+            k_neighbors=k_neighbors,
+            n_jobs=n_jobs,
+        )
         self.m_neighbors = m_neighbors
         self.kind = kind
 
     @classmethod
     def _constraints(cls):
-        return {**super()._constraints(), "m_neighbors": NEIGHBORS_CONSTRAINT,
-                "kind": [StrOptions(["borderline-1", "borderline-2"])]}
+        return {
+            **super()._constraints(),
+            "m_neighbors": NEIGHBORS_CONSTRAINT,
+            "kind": [StrOptions(["borderline-1", "borderline-2"])],
+        }
 
     def _plan(self, data):
         self.nn_k_ = neighbors_estimator(self.k_neighbors, self.n_jobs)
@@ -217,8 +232,10 @@ class BorderlineSMOTE(BaseSMOTE):
             return plan
         k_source = source_for(self.nn_k_)
         border = OtherClassNeighbors(
-            source_for(self.nn_m_), data,
-            np.concatenate([data.rows_of(label) for label, _ in requested]))
+            source_for(self.nn_m_),
+            data,
+            np.concatenate([data.rows_of(label) for label, _ in requested]),
+        )
         all_rows = None
         for label, n_samples in requested:
             class_rows = data.rows_of(label)
@@ -237,8 +254,9 @@ class BorderlineSMOTE(BaseSMOTE):
                     neighbors = k_source.among(data, None, danger_rows)
                 if all_rows is None:
                     all_rows = np.arange(data.X.shape[0], dtype=np.intp)
-                block = self._draw_block(label, n_samples,
-                                         NeighborTable(neighbors, danger_rows, all_rows))
+                block = self._draw_block(
+                    label, n_samples, NeighborTable(neighbors, danger_rows, all_rows)
+                )
                 plan.add(self._halfway_to_other_classes(block, data))
         return plan
 

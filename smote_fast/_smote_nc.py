@@ -44,8 +44,9 @@ class _ArrayLike:
     """scikit-learn's "array-like" constraint."""
 
     def is_satisfied_by(self, value):
-        return ((hasattr(value, "__len__") or hasattr(value, "shape")
-                 or hasattr(value, "__array__")) and not np.isscalar(value))
+        return (
+            hasattr(value, "__len__") or hasattr(value, "shape") or hasattr(value, "__array__")
+        ) and not np.isscalar(value)
 
     def __str__(self):
         return "an array-like"
@@ -72,7 +73,7 @@ def _column_levels(column):
     if column.dtype != object:
         levels = np.unique(column)
         if levels.size and levels.dtype.kind == "f" and np.isnan(levels[-1]):
-            levels = levels[:np.searchsorted(levels, np.nan) + 1]
+            levels = levels[: np.searchsorted(levels, np.nan) + 1]
         return levels
     values = set(column.tolist())
     has_none = None in values
@@ -82,8 +83,10 @@ def _column_levels(column):
         ordered = sorted(rest)
     except TypeError:
         types = sorted(t.__qualname__ for t in {type(v) for v in column.tolist()})
-        raise TypeError("Encoders require their input argument must be uniformly "
-                        f"strings or numbers. Got {types}") from None
+        raise TypeError(
+            "Encoders require their input argument must be uniformly "
+            f"strings or numbers. Got {types}"
+        ) from None
     ordered += [None] * has_none + [np.nan] * has_nan
     levels = np.empty(len(ordered), dtype=object)
     levels[:] = ordered
@@ -102,8 +105,11 @@ def _column_codes(column, levels):
             nan_code = code
         else:
             lookup[level] = code
-    return np.fromiter((lookup[v] if not _is_nan(v) else nan_code for v in column.tolist()),
-                       dtype=np.int32, count=len(column))
+    return np.fromiter(
+        (lookup[v] if not _is_nan(v) else nan_code for v in column.tolist()),
+        dtype=np.int32,
+        count=len(column),
+    )
 
 
 class _Levels:
@@ -289,18 +295,32 @@ class SMOTENC(BaseSMOTE):
     ([80, 80], [0.0, 1.0, 2.0])
     """
 
-    def __init__(self, categorical_features, *, categorical_encoder=None,
-                 sampling_strategy="auto", random_state=None, k_neighbors=5, n_jobs=None):
-        super().__init__(sampling_strategy=sampling_strategy, random_state=random_state,
-                         k_neighbors=k_neighbors, n_jobs=n_jobs)
+    def __init__(
+        self,
+        categorical_features,
+        *,
+        categorical_encoder=None,
+        sampling_strategy="auto",
+        random_state=None,
+        k_neighbors=5,
+        n_jobs=None,
+    ):
+        super().__init__(
+            sampling_strategy=sampling_strategy,
+            random_state=random_state,
+            k_neighbors=k_neighbors,
+            n_jobs=n_jobs,
+        )
         self.categorical_features = categorical_features
         self.categorical_encoder = categorical_encoder
 
     @classmethod
     def _constraints(cls):
-        return {**super()._constraints(),
-                "categorical_features": [_ArrayLike(), StrOptions(["auto"])],
-                "categorical_encoder": _ENCODER_CONSTRAINT}
+        return {
+            **super()._constraints(),
+            "categorical_features": [_ArrayLike(), StrOptions(["auto"])],
+            "categorical_encoder": _ENCODER_CONSTRAINT,
+        }
 
     def __sklearn_tags__(self):
         from ._tags import sampler_tags
@@ -327,14 +347,17 @@ class SMOTENC(BaseSMOTE):
 
     def _resolve_and_check_columns(self, X, n_features):
         self.n_features_ = n_features
-        self.categorical_features_, self.continuous_features_ = self._resolve_columns(
-            X, n_features)
+        self.categorical_features_, self.continuous_features_ = self._resolve_columns(X, n_features)
         if self.categorical_features_.size == n_features:
-            raise ValueError("SMOTE-NC is not designed to work only with categorical "
-                             "features. It requires some numerical features.")
+            raise ValueError(
+                "SMOTE-NC is not designed to work only with categorical "
+                "features. It requires some numerical features."
+            )
         if self.categorical_features_.size == 0:
-            raise ValueError("SMOTE-NC is not designed to work only with numerical "
-                             "features. It requires some categorical features.")
+            raise ValueError(
+                "SMOTE-NC is not designed to work only with numerical "
+                "features. It requires some categorical features."
+            )
 
     # ------------------------------------------------------------ columns
 
@@ -342,18 +365,22 @@ class SMOTENC(BaseSMOTE):
         given = self.categorical_features
         if isinstance(given, str) and given == "auto":
             if not is_pandas(X, "DataFrame"):
-                raise ValueError("When `categorical_features='auto'`, the input data "
-                                 f"should be a pandas.DataFrame. Got {type(X)} instead.")
+                raise ValueError(
+                    "When `categorical_features='auto'`, the input data "
+                    f"should be a pandas.DataFrame. Got {type(X)} instead."
+                )
             import pandas as pd
 
-            mask = np.array([isinstance(dtype, pd.CategoricalDtype) for dtype in X.dtypes],
-                            dtype=bool)
+            mask = np.array(
+                [isinstance(dtype, pd.CategoricalDtype) for dtype in X.dtypes], dtype=bool
+            )
             return np.flatnonzero(mask).astype(np.int64), np.flatnonzero(~mask).astype(np.int64)
         columns = _column_indices(X, given, n_features)
         unique, counts = np.unique(columns, return_counts=True)
         if (counts > 1).any():
-            raise ValueError("categorical_features names a column more than once: "
-                             f"{unique[counts > 1].tolist()}")
+            raise ValueError(
+                f"categorical_features names a column more than once: {unique[counts > 1].tolist()}"
+            )
         continuous = np.setdiff1d(np.arange(n_features), columns).astype(np.int64)
         return columns, continuous
 
@@ -366,8 +393,12 @@ class SMOTENC(BaseSMOTE):
         frame = X_in if is_pandas(X_in, "DataFrame") else None
         # numeric numpy X: the continuous columns are read in place (class rows
         # only), the output is X's dtype and the vote is the block's post-step
-        fast = (frame is None and type(X) is np.ndarray and X.dtype.kind in "fiu"
-                and self.categorical_encoder is None)
+        fast = (
+            frame is None
+            and type(X) is np.ndarray
+            and X.dtype.kind in "fiu"
+            and self.categorical_encoder is None
+        )
         if fast:
             _check_finite_columns(X, cont, type(self).__name__)
             self._X_cont = None
@@ -385,8 +416,14 @@ class SMOTENC(BaseSMOTE):
                 X_out, y_out = self._assemble_mixed(data, plan)
             self._record(plan)
         finally:
-            for name in ("_X_cont", "_categorical_columns", "_codes", "_votes",
-                         "_categories", "_dtype_enc"):
+            for name in (
+                "_X_cont",
+                "_categorical_columns",
+                "_codes",
+                "_votes",
+                "_categories",
+                "_dtype_enc",
+            ):
                 self.__dict__.pop(name, None)
         return X_out, y_out
 
@@ -431,8 +468,9 @@ class SMOTENC(BaseSMOTE):
             encoded = encoder.fit_transform(as_matrix())
             categories = list(encoder.categories_)
             n_categories = sum(np.asarray(c).size for c in categories)
-            encoded = sparse.csr_matrix(encoded) if not sparse.issparse(encoded) \
-                else encoded.tocsr()
+            encoded = (
+                sparse.csr_matrix(encoded) if not sparse.issparse(encoded) else encoded.tocsr()
+            )
             if encoded.shape[1] != n_categories:
                 raise ValueError(
                     "SMOTENC requires a one-hot encoding with one column per category "
@@ -441,7 +479,8 @@ class SMOTENC(BaseSMOTE):
                     "This happens when the encoder drops columns (e.g. "
                     "`OneHotEncoder(drop=...)`) or merges infrequent categories, which "
                     "is not supported. Pass an encoder that keeps all categories, such "
-                    "as `OneHotEncoder(handle_unknown='ignore')`.")
+                    "as `OneHotEncoder(handle_unknown='ignore')`."
+                )
             self.categorical_encoder_ = encoder
             codes = _codes_from_one_hot(encoded, [np.asarray(c).size for c in categories])
         self._categories = categories
@@ -496,8 +535,14 @@ class SMOTENC(BaseSMOTE):
             # feature-major float64 (exact for float32 and integers below 2**53)
             cont_t = np.ascontiguousarray(class_cont.T, dtype=np.float64)
             out = np.empty((n_rows, k), dtype=np.intp)
-            _nominal.mixed_kneighbors(cont_t, class_codes, weight, k, out,
-                                      data.threads_for(n_rows * n_rows * class_cont.shape[1]))
+            _nominal.mixed_kneighbors(
+                cont_t,
+                class_codes,
+                weight,
+                k,
+                out,
+                data.threads_for(n_rows * n_rows * class_cont.shape[1]),
+            )
             return out
         # A user's neighbours object: imbalanced-learn's scaled one-hot CSR matrix.
         sizes = [np.asarray(c).size for c in self._categories]
@@ -506,10 +551,16 @@ class SMOTENC(BaseSMOTE):
         entries = class_codes.astype(np.int64) + offsets
         value = v if float(v) != 0.0 else self._dtype_enc.type(0)
         one_hot = sparse.csr_matrix(
-            (np.full(entries.size, value, dtype=self._dtype_enc), entries.ravel(),
-             np.arange(0, entries.size + 1, n_cat)), shape=(n_rows, int(sum(sizes))))
-        encoded = sparse.hstack([sparse.csr_matrix(class_cont), one_hot], format="csr",
-                                dtype=self._dtype_enc)
+            (
+                np.full(entries.size, value, dtype=self._dtype_enc),
+                entries.ravel(),
+                np.arange(0, entries.size + 1, n_cat),
+            ),
+            shape=(n_rows, int(sum(sizes))),
+        )
+        encoded = sparse.hstack(
+            [sparse.csr_matrix(class_cont), one_hot], format="csr", dtype=self._dtype_enc
+        )
         encoded.eliminate_zeros()
         self.nn_k_.fit(encoded)
         answer = self.nn_k_.kneighbors(encoded, return_distance=False)
@@ -532,17 +583,24 @@ class SMOTENC(BaseSMOTE):
     def _decoded_votes(self):
         """The categories of every synthetic row: one array per categorical
         feature, from the encoder's ``inverse_transform`` for a user encoder."""
-        winners = np.concatenate(self._votes) if self._votes else \
-            np.empty((0, self._codes.shape[1]), dtype=np.int32)
+        winners = (
+            np.concatenate(self._votes)
+            if self._votes
+            else np.empty((0, self._codes.shape[1]), dtype=np.int32)
+        )
         if self.categorical_encoder is None:
             return [self._level_values(j, winners[:, j]) for j in range(winners.shape[1])]
         sizes = [np.asarray(c).size for c in self._categories]
         offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
         n_rows, n_cat = winners.shape
         one_hot = sparse.csr_matrix(
-            (np.ones(n_rows * n_cat, dtype=self._dtype_enc),
-             (winners.astype(np.int64) + offsets).ravel(),
-             np.arange(0, n_rows * n_cat + 1, n_cat)), shape=(n_rows, int(sum(sizes))))
+            (
+                np.ones(n_rows * n_cat, dtype=self._dtype_enc),
+                (winners.astype(np.int64) + offsets).ravel(),
+                np.arange(0, n_rows * n_cat + 1, n_cat),
+            ),
+            shape=(n_rows, int(sum(sizes))),
+        )
         decoded = np.asarray(self.categorical_encoder_.inverse_transform(one_hot))
         return [decoded[:, j] for j in range(n_cat)]
 
@@ -565,8 +623,9 @@ class SMOTENC(BaseSMOTE):
             for j in range(len(cat)):
                 cat_values[:n_samples, j] = original[j]
                 cat_values[n_samples:, j] = decoded[j]
-            stacked = sparse.hstack([sparse.csr_matrix(cont_out),
-                                     sparse.csr_matrix(cat_values)], format="csc")
+            stacked = sparse.hstack(
+                [sparse.csr_matrix(cont_out), sparse.csr_matrix(cat_values)], format="csc"
+            )
             order = np.argsort(np.concatenate([cont, cat]))
             out = stacked[:, order]
             csc = data.csc_input
@@ -595,12 +654,11 @@ def _check_finite_columns(X, columns, name):
     if X.dtype.kind != "f":
         return
     for start in range(0, X.shape[0], 65536):
-        block = X[start:start + 65536, columns]
+        block = X[start : start + 65536, columns]
         if not np.isfinite(block).all():
             if np.isnan(block).any():
                 raise ValueError(_NAN_MESSAGE.format(name=name))
-            raise ValueError("Input X contains infinity or a value too large for "
-                             f"{X.dtype!r}.")
+            raise ValueError(f"Input X contains infinity or a value too large for {X.dtype!r}.")
 
 
 def _codes_from_one_hot(encoded, sizes):
@@ -623,35 +681,40 @@ def _column_indices(X, key, n_features):
     """scikit-learn's ``_get_column_indices`` for the forms SMOTE-NC accepts,
     numpy arrays and pandas Index/Series included."""
     if isinstance(key, range) or sparse.issparse(key):
-        raise ValueError("No valid specification of the columns. Only a scalar, list or "
-                         "slice of all integers or all strings, or boolean mask is allowed")
-    values = np.asarray(key, dtype=object).ravel().tolist() if not isinstance(
-        key, (list, tuple)) else list(key)
+        raise ValueError(
+            "No valid specification of the columns. Only a scalar, list or "
+            "slice of all integers or all strings, or boolean mask is allowed"
+        )
+    values = (
+        np.asarray(key, dtype=object).ravel().tolist()
+        if not isinstance(key, (list, tuple))
+        else list(key)
+    )
     if not values:
         return np.empty(0, dtype=np.int64)
     if all(isinstance(v, (bool, np.bool_)) for v in values):
         if len(values) != n_features:
-            raise ValueError(f"all features must be in [0, {n_features - 1}] or "
-                             f"[-{n_features}, 0]")
+            raise ValueError(f"all features must be in [0, {n_features - 1}] or [-{n_features}, 0]")
         return np.flatnonzero(np.asarray(values, dtype=bool)).astype(np.int64)
-    if all(isinstance(v, numbers.Integral) and not isinstance(v, (bool, np.bool_))
-           for v in values):
+    if all(isinstance(v, numbers.Integral) and not isinstance(v, (bool, np.bool_)) for v in values):
         indices = np.asarray([int(v) for v in values], dtype=np.int64)
         if ((indices >= n_features) | (indices < -n_features)).any():
-            raise ValueError(f"all features must be in [0, {n_features - 1}] or "
-                             f"[-{n_features}, 0]")
+            raise ValueError(f"all features must be in [0, {n_features - 1}] or [-{n_features}, 0]")
         return np.where(indices < 0, indices + n_features, indices)
     if all(isinstance(v, str) for v in values):
         if not is_pandas(X, "DataFrame") and type(X).__module__.split(".")[0] != "polars":
-            raise ValueError("Specifying the columns using strings is only supported for "
-                             "dataframes.")
+            raise ValueError(
+                "Specifying the columns using strings is only supported for dataframes."
+            )
         names = list(X.columns)
         missing = {v for v in values if v not in names}
         if missing:
             raise ValueError(f"Some column names are not columns of the dataframe: {missing}")
         return np.asarray([names.index(v) for v in values], dtype=np.int64)
-    raise ValueError("No valid specification of the columns. Only a scalar, list or slice "
-                     "of all integers or all strings, or boolean mask is allowed")
+    raise ValueError(
+        "No valid specification of the columns. Only a scalar, list or slice "
+        "of all integers or all strings, or boolean mask is allowed"
+    )
 
 
 @fill_doc
@@ -728,16 +791,30 @@ class SMOTEN(BaseSMOTE):
     [40, 40, 40]
     """
 
-    def __init__(self, categorical_encoder=None, *, sampling_strategy="auto",
-                 random_state=None, k_neighbors=5, n_jobs=None):
-        super().__init__(sampling_strategy=sampling_strategy, random_state=random_state,
-                         k_neighbors=k_neighbors, n_jobs=n_jobs)
+    def __init__(
+        self,
+        categorical_encoder=None,
+        *,
+        sampling_strategy="auto",
+        random_state=None,
+        k_neighbors=5,
+        n_jobs=None,
+    ):
+        super().__init__(
+            sampling_strategy=sampling_strategy,
+            random_state=random_state,
+            k_neighbors=k_neighbors,
+            n_jobs=n_jobs,
+        )
         self.categorical_encoder = categorical_encoder
 
     @classmethod
     def _constraints(cls):
-        return {**super()._constraints(), "k_neighbors": NEIGHBORS_CONSTRAINT,
-                "categorical_encoder": _ENCODER_CONSTRAINT}
+        return {
+            **super()._constraints(),
+            "k_neighbors": NEIGHBORS_CONSTRAINT,
+            "categorical_encoder": _ENCODER_CONSTRAINT,
+        }
 
     def __sklearn_tags__(self):
         from ._tags import sampler_tags
@@ -749,17 +826,19 @@ class SMOTEN(BaseSMOTE):
         _reject_complex(X)
         self._sparse_input = None
         if sparse.issparse(X):
-            warnings.warn("Passing a sparse matrix to SMOTEN is not really efficient since "
-                          "it is converted to a dense array internally.",
-                          _data_conversion_warning(), stacklevel=4)
+            warnings.warn(
+                "Passing a sparse matrix to SMOTEN is not really efficient since "
+                "it is converted to a dense array internally.",
+                _data_conversion_warning(),
+                stacklevel=4,
+            )
             self._sparse_input = type(X)
             X = np.ascontiguousarray(X.toarray())
         if X.dtype.kind == "f":
             if not np.isfinite(X).all():
                 if np.isnan(X).any():
                     raise ValueError(_NAN_MESSAGE.format(name=name))
-                raise ValueError("Input X contains infinity or a value too large for "
-                                 f"{X.dtype!r}.")
+                raise ValueError(f"Input X contains infinity or a value too large for {X.dtype!r}.")
         elif X.dtype == object and any(_is_nan(v) for v in X.ravel().tolist()):
             raise ValueError(_NAN_MESSAGE.format(name=name))
         return X
@@ -776,14 +855,12 @@ class SMOTEN(BaseSMOTE):
             else:
                 categories = [_column_levels(X[:, j]) for j in range(X.shape[1])]
             self.categorical_encoder_ = encoder if encoder is not None else _Levels(categories)
-            return (categories, lambda j: _column_codes(X[:, j], categories[j]),
-                    np.dtype(np.int32))
+            return (categories, lambda j: _column_codes(X[:, j], categories[j]), np.dtype(np.int32))
         encoder = clone_estimator(self.categorical_encoder)
         encoded = encoder.fit_transform(X)
         self.categorical_encoder_ = encoder
         encoded = np.asarray(encoded.toarray() if sparse.issparse(encoded) else encoded)
-        return (list(encoder.categories_), lambda j: encoded[:, j].astype(np.int32),
-                encoded.dtype)
+        return (list(encoder.categories_), lambda j: encoded[:, j].astype(np.int32), encoded.dtype)
 
     def _resample(self, data):
         """The plan's rows (for provenance), written straight into one output:
@@ -798,7 +875,7 @@ class SMOTEN(BaseSMOTE):
         offset = n_samples
         for block in plan.blocks:
             block.post_step(X_out, offset, offset + len(block), block)
-            y_out[offset:offset + len(block)] = block.label
+            y_out[offset : offset + len(block)] = block.label
             offset += len(block)
         self._record(plan)
         del self._output_dtype
@@ -816,8 +893,10 @@ class SMOTEN(BaseSMOTE):
         categories, column_codes, encoded_dtype = self._encode(X)
         n_levels = np.asarray([np.asarray(c).size for c in categories], dtype=np.intp)
         requested = [(label, n) for label, n in self.sampling_strategy_.items() if n > 0]
-        class_codes = {label: np.empty((len(data.rows_of(label)), X.shape[1]),
-                                       dtype=np.int32) for label, _ in requested}
+        class_codes = {
+            label: np.empty((len(data.rows_of(label)), X.shape[1]), dtype=np.int32)
+            for label, _ in requested
+        }
         tables, offsets, offset = [], [], 0
         for j in range(X.shape[1]):
             codes = column_codes(j)
@@ -850,8 +929,11 @@ class SMOTEN(BaseSMOTE):
 
     def _decoded_dtype(self, categories, encoded_dtype):
         if self.categorical_encoder is None:
-            return np.result_type(*[np.asarray(c).dtype for c in categories]) \
-                if categories else np.dtype(np.int32)
+            return (
+                np.result_type(*[np.asarray(c).dtype for c in categories])
+                if categories
+                else np.dtype(np.int32)
+            )
         probe = np.zeros((1, len(categories)), dtype=encoded_dtype)
         return np.asarray(self.categorical_encoder_.inverse_transform(probe)).dtype
 
@@ -860,20 +942,36 @@ class SMOTEN(BaseSMOTE):
         k1 = self.nn_k_.n_neighbors
         if not isinstance(self.nn_k_, ExactNearestNeighbors):
             distances = np.empty((n_rows, n_rows))
-            _nominal.vdm_block(class_codes, np.arange(n_rows), tables, offsets, n_levels,
-                               distances, data.threads_for(distances.size))
+            _nominal.vdm_block(
+                class_codes,
+                np.arange(n_rows),
+                tables,
+                offsets,
+                n_levels,
+                distances,
+                data.threads_for(distances.size),
+            )
             self.nn_k_.fit(distances)
-            return np.asarray(self.nn_k_.kneighbors(distances, return_distance=False),
-                              dtype=np.intp)
+            return np.asarray(
+                self.nn_k_.kneighbors(distances, return_distance=False), dtype=np.intp
+            )
         check_enough_samples(k1, n_rows, n_rows)
         out = np.empty((n_rows, k1), dtype=np.intp)
         tied = np.empty(n_rows, dtype=np.uint8)
-        _nominal.vdm_kneighbors(class_codes, tables, offsets, n_levels, k1, out, tied,
-                                data.threads_for(n_rows * n_rows * class_codes.shape[1]))
+        _nominal.vdm_kneighbors(
+            class_codes,
+            tables,
+            offsets,
+            n_levels,
+            k1,
+            out,
+            tied,
+            data.threads_for(n_rows * n_rows * class_codes.shape[1]),
+        )
         needs = np.flatnonzero(tied)
         for start in range(0, needs.size, _VDM_BLOCK_ROWS):
             # scikit-learn's brute precomputed search on the same rows: argpartition
-            rows = needs[start:start + _VDM_BLOCK_ROWS]
+            rows = needs[start : start + _VDM_BLOCK_ROWS]
             block = np.empty((rows.size, n_rows))
             _nominal.vdm_block(class_codes, rows, tables, offsets, n_levels, block, 1)
             out[rows] = np.argpartition(block, k1 - 1, axis=1)[:, :k1]
@@ -898,8 +996,9 @@ def _vdm_table(codes, class_codes, n_classes, n_levels):
     with imbalanced-learn's ``ValueDifferenceMetric`` probabilities (per-class
     counts over all rows, divided by the level's count, 0/0 -> 0) and scipy's
     ``distance_matrix`` arithmetic (numpy's sum over the classes, then a square)."""
-    counts = np.bincount(codes.astype(np.intp) * n_classes + class_codes,
-                         minlength=n_levels * n_classes)
+    counts = np.bincount(
+        codes.astype(np.intp) * n_classes + class_codes, minlength=n_levels * n_classes
+    )
     proba = counts.reshape(n_levels, n_classes).astype(np.float64)
     with np.errstate(invalid="ignore"):
         proba /= proba.sum(axis=1).reshape(-1, 1)

@@ -21,6 +21,6 @@ def sparse_column_variances(values, columns, n_rows, n_features):
     np.add.at(variances, columns, diff * diff)
     has_zeros = stored != n_rows
     correction[has_zeros] -= (n_rows - stored[has_zeros]) * means[has_zeros]
-    correction = correction ** 2 / n_rows
+    correction = correction**2 / n_rows
     variances[has_zeros] += (n_rows - stored[has_zeros]) * means[has_zeros] ** 2
     return (variances - correction) / n_rows

@@ -150,10 +150,23 @@ class SVMSMOTE(BaseSMOTE):
     [90, 90]
     """
 
-    def __init__(self, *, sampling_strategy="auto", random_state=None, k_neighbors=5,
-                 m_neighbors=10, svm_estimator=None, out_step=0.5, n_jobs=None):
-        super().__init__(sampling_strategy=sampling_strategy, random_state=random_state,
-                         k_neighbors=k_neighbors, n_jobs=n_jobs)
+    def __init__(
+        self,
+        *,
+        sampling_strategy="auto",
+        random_state=None,
+        k_neighbors=5,
+        m_neighbors=10,
+        svm_estimator=None,
+        out_step=0.5,
+        n_jobs=None,
+    ):
+        super().__init__(
+            sampling_strategy=sampling_strategy,
+            random_state=random_state,
+            k_neighbors=k_neighbors,
+            n_jobs=n_jobs,
+        )
         self.m_neighbors = m_neighbors
         self.svm_estimator = svm_estimator
         self.out_step = out_step
@@ -202,7 +215,8 @@ class SVMSMOTE(BaseSMOTE):
             return plan
 
         single_fit, skipped_fit_seed = _single_fit_plan(
-            self.svm_estimator_, default=self.svm_estimator is None)
+            self.svm_estimator_, default=self.svm_estimator is None
+        )
         support = self._fit_svm(data)
         support_codes = data.codes[support]
         m_source, k_source = source_for(self.nn_m_), source_for(self.nn_k_)
@@ -225,11 +239,11 @@ class SVMSMOTE(BaseSMOTE):
                 # serves; a too-large m is reported at the first query, with the
                 # first class's support-vector count, as imbalanced-learn words it.
                 codes = [data.code_of(other) for other in (labels if single_fit else [label])]
-                border = OtherClassNeighbors(m_source, data,
-                                             support[np.isin(support_codes, codes)])
+                border = OtherClassNeighbors(m_source, data, support[np.isin(support_codes, codes)])
             danger_rows, safe_rows = self._danger_and_safe(border, sv_rows, label)
-            for block in self._class_blocks(data, label, n_samples, danger_rows, safe_rows,
-                                            fraction_random_state, k_source):
+            for block in self._class_blocks(
+                data, label, n_samples, danger_rows, safe_rows, fraction_random_state, k_source
+            ):
                 plan.add(block)
         return plan
 
@@ -247,16 +261,18 @@ class SVMSMOTE(BaseSMOTE):
         danger = kept_kind == DANGER
         return kept_rows[danger], kept_rows[~danger]
 
-    def _class_blocks(self, data, label, n_samples, danger_rows, safe_rows,
-                      fraction_random_state, k_source):
+    def _class_blocks(
+        self, data, label, n_samples, danger_rows, safe_rows, fraction_random_state, k_source
+    ):
         """Interpolation from the danger support vectors, extrapolation from the
         safe ones, towards (away from) their k nearest neighbours of the class."""
         class_rows = data.rows_of(label)
         n_danger_samples = int(fraction_random_state.beta(10, 10) * (n_samples + 1))
         blocks = []
-        for rows, n_block, step in ((danger_rows, n_danger_samples, None),
-                                    (safe_rows, n_samples - n_danger_samples,
-                                     -self.out_step)):
+        for rows, n_block, step in (
+            (danger_rows, n_danger_samples, None),
+            (safe_rows, n_samples - n_danger_samples, -self.out_step),
+        ):
             if rows.size == 0:
                 continue
             neighbors = k_source.among(data, class_rows, np.searchsorted(class_rows, rows))
@@ -280,8 +296,10 @@ def _single_fit_plan(estimator, default):
         seed = params.get("random_state")
         if isinstance(seed, numbers.Integral):
             return True, _NO_DRAW  # SVC.fit builds its own RandomState(seed)
-        if default or (params.get("probability") in (False, "deprecated")
-                       and not callable(params.get("kernel"))):
+        if default or (
+            params.get("probability") in (False, "deprecated")
+            and not callable(params.get("kernel"))
+        ):
             return True, seed
         return False, _NO_DRAW
     return fits_reproducibly(estimator), _NO_DRAW

@@ -39,6 +39,7 @@ def sampler_tags(sample_indices=False, allow_nan=False, string=False):
         estimator_type="sampler",
         target_tags=TargetTags(required=True),
         sampler_tags=SamplerTags(sample_indices=sample_indices),
-        input_tags=InputTags(two_d_array=True, sparse=True, dataframe=True,
-                             allow_nan=allow_nan, string=string),
+        input_tags=InputTags(
+            two_d_array=True, sparse=True, dataframe=True, allow_nan=allow_nan, string=string
+        ),
     )

@@ -24,8 +24,12 @@ _MULTILABEL_MESSAGE = (
 def _as_array(y):
     if type(y) is np.ndarray:  # no container checks (bench_small_call.py measures it)
         return y
-    if (is_pandas(y, "Series") or is_pandas(y, "DataFrame") or is_polars(y, "Series")
-            or is_polars(y, "DataFrame")):
+    if (
+        is_pandas(y, "Series")
+        or is_pandas(y, "DataFrame")
+        or is_polars(y, "Series")
+        or is_polars(y, "DataFrame")
+    ):
         return y.to_numpy()
     if sparse.issparse(y):
         return y.toarray()
@@ -35,8 +39,7 @@ def _as_array(y):
 def target_type(y):
     """scikit-learn's ``type_of_target`` for the cases a sampler meets."""
     if y is None or isinstance(y, str) or not hasattr(y, "__len__") and not hasattr(y, "shape"):
-        raise ValueError(
-            f"Expected array-like (array or non-string sequence), got {y!r}")
+        raise ValueError(f"Expected array-like (array or non-string sequence), got {y!r}")
     array = _as_array(y)
     if array.ndim > 2 or array.ndim == 0:
         return "unknown"
@@ -52,8 +55,7 @@ def target_type(y):
         if np.isnan(array).any():
             raise ValueError("Input y contains NaN.")
         if np.isinf(array).any():
-            raise ValueError(
-                f"Input y contains infinity or a value too large for {array.dtype!r}.")
+            raise ValueError(f"Input y contains infinity or a value too large for {array.dtype!r}.")
         if (array != array.astype(np.int64)).any():
             return "continuous" + suffix
     if suffix:
@@ -72,7 +74,8 @@ def check_classification_target(y):
     if kind not in ("binary", "multiclass", "multiclass-multioutput", "multilabel-indicator"):
         raise ValueError(
             f"Unknown label type: {kind}. Maybe you are trying to fit a classifier, which "
-            "expects discrete classes on a regression target with continuous values.")
+            "expects discrete classes on a regression target with continuous values."
+        )
 
 
 def normalise_target(y):
@@ -106,8 +109,9 @@ _NAN_MESSAGE = (
 
 def _reject_lazy(X, name):
     if is_polars(X, "LazyFrame"):
-        raise TypeError(f"{name} needs the data in memory: call .collect() on the "
-                        "polars LazyFrame first.")
+        raise TypeError(
+            f"{name} needs the data in memory: call .collect() on the polars LazyFrame first."
+        )
 
 
 def feature_names(X, name):
@@ -125,7 +129,8 @@ def feature_names(X, name):
             f"but your input has {kinds} as feature name / column name types. If you want "
             "feature names to be stored and validated, you must convert them all to "
             "strings, by using X.columns = X.columns.astype(str) for example. Otherwise "
-            "you can remove feature names altogether, for instance by using X.to_numpy().")
+            "you can remove feature names altogether, for instance by using X.to_numpy()."
+        )
     return names if kinds == ["str"] else None
 
 
@@ -145,8 +150,9 @@ def check_X_any_dtype(X, name):
     estimator, as that check's do; ``name`` is for the LazyFrame error only."""
     n_samples = X.shape[0] if hasattr(X, "shape") and len(X.shape) else len(X)
     if n_samples < 1:
-        raise ValueError(f"Found array with {n_samples} sample(s) while a minimum of 1 is "
-                         "required.")
+        raise ValueError(
+            f"Found array with {n_samples} sample(s) while a minimum of 1 is required."
+        )
     if type(X) is not np.ndarray:
         if is_pandas(X, "DataFrame"):
             X = _dataframe_to_array(X, numeric=False)
@@ -187,8 +193,10 @@ def check_X(X, name):
             if X.dtype == object:
                 X = X.astype(np.float64)
     if X.dtype.kind in "USV":
-        raise ValueError("dtype='numeric' is not compatible with arrays of bytes/strings."
-                         "Convert your data to numeric values explicitly instead.")
+        raise ValueError(
+            "dtype='numeric' is not compatible with arrays of bytes/strings."
+            "Convert your data to numeric values explicitly instead."
+        )
     if X.dtype.kind == "c":
         raise ValueError(f"Complex data not supported\n{X}\n")
     if X.dtype == object:
@@ -205,15 +213,16 @@ def _check_dimensions(X, name):
         raise ValueError(
             f"Expected 2D array, got scalar array instead:\narray={X}.\nReshape your data "
             "either using array.reshape(-1, 1) if your data has a single feature or "
-            "array.reshape(1, -1) if it contains a single sample.")
+            "array.reshape(1, -1) if it contains a single sample."
+        )
     if X.ndim == 1:
         raise ValueError(
             f"Expected 2D array, got 1D array instead:\narray={X}.\nReshape your data "
             "either using array.reshape(-1, 1) if your data has a single feature or "
-            "array.reshape(1, -1) if it contains a single sample.")
+            "array.reshape(1, -1) if it contains a single sample."
+        )
     if X.ndim > 2:
-        raise ValueError(f"Found array with dim {X.ndim}, while dim <= 2 is required"
-                         f"{_by(name)}.")
+        raise ValueError(f"Found array with dim {X.ndim}, while dim <= 2 is required{_by(name)}.")
 
 
 def _by(name):
@@ -224,11 +233,15 @@ def _by(name):
 
 def _check_shape(shape, name):
     if shape[0] < 1:
-        raise ValueError(f"Found array with {shape[0]} sample(s) (shape={shape}) while a "
-                         f"minimum of 1 is required{_by(name)}.")
+        raise ValueError(
+            f"Found array with {shape[0]} sample(s) (shape={shape}) while a "
+            f"minimum of 1 is required{_by(name)}."
+        )
     if shape[1] < 1:
-        raise ValueError(f"Found array with {shape[1]} feature(s) (shape={shape}) while a "
-                         f"minimum of 1 is required{_by(name)}.")
+        raise ValueError(
+            f"Found array with {shape[1]} feature(s) (shape={shape}) while a "
+            f"minimum of 1 is required{_by(name)}."
+        )
 
 
 def _check_finite(values, name):
@@ -258,8 +271,9 @@ def _check_sparse(X, name):
 
 def check_consistent_length(X, y):
     if X.shape[0] != len(y):
-        raise ValueError("Found input variables with inconsistent numbers of samples: "
-                         f"[{X.shape[0]}, {len(y)}]")
+        raise ValueError(
+            f"Found input variables with inconsistent numbers of samples: [{X.shape[0]}, {len(y)}]"
+        )
 
 
 # --------------------------------------------------------------------------
@@ -270,8 +284,9 @@ def resolve_sampling_strategy(sampling_strategy, y, classes, counts):
     """``{class: number of samples to create}``, sorted by class, as imbalanced-
     learn's ``check_sampling_strategy`` for an over-sampler."""
     if classes.size <= 1:
-        raise ValueError("The target 'y' needs to have more than 1 class. Got "
-                         f"{classes.size} class instead")
+        raise ValueError(
+            f"The target 'y' needs to have more than 1 class. Got {classes.size} class instead"
+        )
     stats = dict(zip(classes, counts, strict=False))
     # A few classes: Python's max/min on the counts cost less than numpy calls
     # (measured by benchmarks/bench_small_call.py).
@@ -283,22 +298,27 @@ def resolve_sampling_strategy(sampling_strategy, y, classes, counts):
         if sampling_strategy == "minority":
             result = {minority: n_majority - stats[minority]}
         else:  # every class but one ('all': none left out)
-            left_out = {"all": None, "not minority": minority}.get(sampling_strategy,
-                                                                   majority)
-            result = {c: n_majority - n for c, n in stats.items()
-                      if left_out is None or c != left_out}
+            left_out = {"all": None, "not minority": minority}.get(sampling_strategy, majority)
+            result = {
+                c: n_majority - n for c, n in stats.items() if left_out is None or c != left_out
+            }
     elif isinstance(sampling_strategy, Mapping):
         result = _strategy_from_mapping(sampling_strategy, stats)
     elif isinstance(sampling_strategy, numbers.Real):
         if classes.size != 2:
-            raise ValueError('"sampling_strategy" can be a float only when the type of '
-                             "target is binary. For multi-class, use a dict.")
-        result = {c: int(n_majority * sampling_strategy - n)
-                  for c, n in stats.items() if c != majority}
+            raise ValueError(
+                '"sampling_strategy" can be a float only when the type of '
+                "target is binary. For multi-class, use a dict."
+            )
+        result = {
+            c: int(n_majority * sampling_strategy - n) for c, n in stats.items() if c != majority
+        }
         if any(n <= 0 for n in result.values()):
-            raise ValueError("The specified ratio required to remove samples from the "
-                             "minority class while trying to generate new samples. Please "
-                             "increase the ratio.")
+            raise ValueError(
+                "The specified ratio required to remove samples from the "
+                "minority class while trying to generate new samples. Please "
+                "increase the ratio."
+            )
     else:  # a callable (validated)
         result = _strategy_from_mapping(sampling_strategy(y), stats)
     return OrderedDict(sorted(result.items()))
@@ -309,15 +329,18 @@ def _strategy_from_mapping(mapping, stats):
     if missing:
         raise ValueError(f"The {missing} target class is/are not present in the data.")
     if any(n < 0 for n in mapping.values()):
-        raise ValueError("The number of samples in a class cannot be negative."
-                         f"'sampling_strategy' contains some negative value: {mapping}")
+        raise ValueError(
+            "The number of samples in a class cannot be negative."
+            f"'sampling_strategy' contains some negative value: {mapping}"
+        )
     result = {}
     for label, n_wanted in mapping.items():
         if n_wanted < stats[label]:
             raise ValueError(
                 "With over-sampling methods, the number of samples in a class should be "
                 "greater or equal to the original number of samples. Originally, there is "
-                f"{stats[label]} samples and {n_wanted} samples are asked.")
+                f"{stats[label]} samples and {n_wanted} samples are asked."
+            )
         result[label] = n_wanted - stats[label]
     return result
 
@@ -327,16 +350,21 @@ def resolve_cleaning_strategy(sampling_strategy, y, classes, counts):
     targets, sorted by class, as imbalanced-learn's ``check_sampling_strategy``
     for ``'clean-sampling'`` (only the keys matter)."""
     if classes.size <= 1:
-        raise ValueError("The target 'y' needs to have more than 1 class. Got "
-                         f"{classes.size} class instead")
+        raise ValueError(
+            f"The target 'y' needs to have more than 1 class. Got {classes.size} class instead"
+        )
     stats = dict(zip(classes, counts, strict=False))
     counts_list = counts.tolist()
     n_minority = min(counts_list)
     majority = classes[counts_list.index(max(counts_list))]
     minority = classes[counts_list.index(n_minority)]
     if isinstance(sampling_strategy, str):
-        keep_out = {"auto": minority, "not minority": minority, "not majority": majority,
-                    "all": None}
+        keep_out = {
+            "auto": minority,
+            "not minority": minority,
+            "not majority": majority,
+            "all": None,
+        }
         if sampling_strategy == "majority":
             targeted = [majority]
         else:
@@ -349,19 +377,24 @@ def resolve_cleaning_strategy(sampling_strategy, y, classes, counts):
         targeted = sampling_strategy
     elif isinstance(sampling_strategy, numbers.Real):
         if classes.size != 2:
-            raise ValueError('"sampling_strategy" can be a float only when the type of '
-                             "target is binary. For multi-class, use a dict.")
-        raise ValueError("'clean-sampling' methods do let the user specify the sampling "
-                         "ratio.")
+            raise ValueError(
+                '"sampling_strategy" can be a float only when the type of '
+                "target is binary. For multi-class, use a dict."
+            )
+        raise ValueError("'clean-sampling' methods do let the user specify the sampling ratio.")
     else:  # a callable (validated): a mapping, which cleaning methods refuse
         mapping = sampling_strategy(y)
         missing = set(mapping.keys()) - set(stats)
         if missing:
             raise ValueError(f"The {missing} target class is/are not present in the data.")
         if any(n < 0 for n in mapping.values()):
-            raise ValueError("The number of samples in a class cannot be negative."
-                             f"'sampling_strategy' contains some negative value: {mapping}")
-        raise ValueError("'sampling_strategy' as a dict for cleaning methods is not "
-                         "supported. Please give a list of the classes to be targeted by "
-                         "the sampling.")
+            raise ValueError(
+                "The number of samples in a class cannot be negative."
+                f"'sampling_strategy' contains some negative value: {mapping}"
+            )
+        raise ValueError(
+            "'sampling_strategy' as a dict for cleaning methods is not "
+            "supported. Please give a list of the classes to be targeted by "
+            "the sampling."
+        )
     return OrderedDict(sorted((label, n_minority) for label in targeted))

@@ -48,16 +48,16 @@ def require(module_name, reason=None):
 # ------------------------------------------------------------------------- data
 
 
-def gaussian_classes(rng, counts, n_features, *, shift=1.5, dtype="float64", labels=None,
-                     int_scale=1e5):
+def gaussian_classes(
+    rng, counts, n_features, *, shift=1.5, dtype="float64", labels=None, int_scale=1e5
+):
     """One unit-variance Gaussian blob per class (``counts[c]`` rows of class c), its
     centre ``shift`` from the origin in a random direction (so the classes overlap and
     danger samples exist), rows shuffled.  Continuous, hence tie-free with probability
     one; an integer ``dtype`` gets ``round(x * int_scale)``.  ``labels[c]`` replaces c."""
     means = rng.normal(size=(len(counts), n_features))
     means *= shift / np.linalg.norm(means, axis=1, keepdims=True)
-    X = np.concatenate([rng.normal(size=(c, n_features)) + means[i]
-                        for i, c in enumerate(counts)])
+    X = np.concatenate([rng.normal(size=(c, n_features)) + means[i] for i, c in enumerate(counts)])
     y = np.repeat(np.arange(len(counts)), counts)
     order = rng.permutation(len(y))
     X, y = X[order], y[order]
@@ -199,7 +199,6 @@ def assert_on_segments(
         )
 
 
-
 # ----------------------------------------------------------------- samplers
 
 
@@ -210,8 +209,9 @@ NEEDS_M = tuple(v.key for v in VARIANTS if "m_neighbors" in v.neighbor_params)
 #: nearest neighbours, with imbalanced-learn's SMOTE parameters and working defaults
 #: on any overlapping classes (K-Means SMOTE's need data with clusters; it has tests
 #: of its own in test_family.py)
-SMOTE_FAMILY_KEYS = tuple(v.key for v in VARIANTS
-                          if v.kind == OVER_SAMPLING and v.interpolates and not v.example_params)
+SMOTE_FAMILY_KEYS = tuple(
+    v.key for v in VARIANTS if v.kind == OVER_SAMPLING and v.interpolates and not v.example_params
+)
 #: samplers with an ``n_jobs`` thread count (RandomOverSampler has no parallel kernel)
 THREADED_KEYS = tuple(v.key for v in VARIANTS if "n_jobs" in v.cls._get_param_names())
 
@@ -259,11 +259,15 @@ def theirs(key, **params):
 def variants(*, sklearn=True, keys=VARIANT_KEYS):
     """``pytest.param`` per roster entry among ``keys`` (id: its key);
     ``sklearn=False`` leaves out variants whose defaults need scikit-learn."""
-    return [pytest.param(v.key, id=v.key) for v in VARIANTS
-            if v.key in keys and (sklearn or not v.needs_sklearn)]
+    return [
+        pytest.param(v.key, id=v.key)
+        for v in VARIANTS
+        if v.key in keys and (sklearn or not v.needs_sklearn)
+    ]
 
 
 # ----------------------------------------------------- which k-NN path ran
+
 
 @contextlib.contextmanager
 def paths_taken():
@@ -338,12 +342,25 @@ def assert_several_threads_ran(counts):
 #: thresholds that force each k-NN path in ``smote_fast._neighbors.kneighbors``
 FORCED_PATHS = {
     "direct": dict(DIRECT_MAX_FEATURES=10**6),
-    "kdtree": dict(DIRECT_MAX_FEATURES=0, DIRECT_MAX_REFERENCES=0, DIRECT_MAX_PAIRS=0,
-                   TREE_MAX_FEATURES=10**6, TREE_LEAF_SIZE=5, GRID_MAX_FEATURES=0),
-    "grid": dict(DIRECT_MAX_FEATURES=0, DIRECT_MAX_REFERENCES=0, DIRECT_MAX_PAIRS=0,
-                 TREE_MAX_FEATURES=10**6, GRID_MAX_FEATURES=10**6, GRID_MAX_CROWDING=10**9),
-    "gemm": dict(DIRECT_MAX_FEATURES=0, DIRECT_MAX_REFERENCES=0, DIRECT_MAX_PAIRS=0,
-                 TREE_MAX_FEATURES=0),
+    "kdtree": dict(
+        DIRECT_MAX_FEATURES=0,
+        DIRECT_MAX_REFERENCES=0,
+        DIRECT_MAX_PAIRS=0,
+        TREE_MAX_FEATURES=10**6,
+        TREE_LEAF_SIZE=5,
+        GRID_MAX_FEATURES=0,
+    ),
+    "grid": dict(
+        DIRECT_MAX_FEATURES=0,
+        DIRECT_MAX_REFERENCES=0,
+        DIRECT_MAX_PAIRS=0,
+        TREE_MAX_FEATURES=10**6,
+        GRID_MAX_FEATURES=10**6,
+        GRID_MAX_CROWDING=10**9,
+    ),
+    "gemm": dict(
+        DIRECT_MAX_FEATURES=0, DIRECT_MAX_REFERENCES=0, DIRECT_MAX_PAIRS=0, TREE_MAX_FEATURES=0
+    ),
 }
 
 

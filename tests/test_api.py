@@ -22,23 +22,34 @@ def data(n_features=3, seed=0):
 
 
 def test_import_loads_neither_sklearn_nor_pandas():
-    code = ("import sys, smote_fast; "
-            "print([m for m in ('sklearn', 'imblearn', 'pandas') if m in sys.modules])")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout.strip()
+    code = (
+        "import sys, smote_fast; "
+        "print([m for m in ('sklearn', 'imblearn', 'pandas') if m in sys.modules])"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
     assert out == "[]"
 
 
 def test_get_set_params_and_repr():
     sampler = SMOTE(random_state=1, sampling_strategy="all")
-    assert sorted(sampler.get_params()) == ["k_neighbors", "n_jobs", "random_state",
-                                            "sampling_strategy"]
+    assert sorted(sampler.get_params()) == [
+        "k_neighbors",
+        "n_jobs",
+        "random_state",
+        "sampling_strategy",
+    ]
     assert repr(sampler) == "SMOTE(random_state=1, sampling_strategy='all')"
     assert sampler.set_params(k_neighbors=3) is sampler and sampler.k_neighbors == 3
-    with pytest.raises(ValueError, match=re.escape(
+    with pytest.raises(
+        ValueError,
+        match=re.escape(
             "Invalid parameter 'foo' for estimator SMOTE(k_neighbors=3, random_state=1, "
             "sampling_strategy='all'). Valid parameters are: ['k_neighbors', 'n_jobs', "
-            "'random_state', 'sampling_strategy'].")):
+            "'random_state', 'sampling_strategy']."
+        ),
+    ):
         sampler.set_params(foo=1)
 
 
@@ -98,19 +109,23 @@ def test_containers_are_restored():
     assert list(X_res.index) == list(range(80)) and list(y_res.index) == list(range(80))
 
 
-@pytest.mark.parametrize("to_sparse, expected_type", [
-    (sparse.csr_matrix, sparse.csr_matrix), (sparse.csc_matrix, sparse.csc_matrix),
-    (sparse.csr_array, sparse.csr_array), (sparse.csc_array, sparse.csc_array),
-    (sparse.coo_matrix, sparse.csr_matrix),
-])
+@pytest.mark.parametrize(
+    "to_sparse, expected_type",
+    [
+        (sparse.csr_matrix, sparse.csr_matrix),
+        (sparse.csc_matrix, sparse.csc_matrix),
+        (sparse.csr_array, sparse.csr_array),
+        (sparse.csc_array, sparse.csc_array),
+        (sparse.coo_matrix, sparse.csr_matrix),
+    ],
+)
 @pytest.mark.parametrize("key", variants(sklearn=False))
 def test_sparse_formats(key, to_sparse, expected_type):
     X, y = data()
     X[X < 0.3] = 0
     X_res, _ = ours(key, random_state=0).fit_resample(to_sparse(X), y)
     assert type(X_res) is expected_type
-    np.testing.assert_array_equal(X_res.toarray(),
-                                  ours(key, random_state=0).fit_resample(X, y)[0])
+    np.testing.assert_array_equal(X_res.toarray(), ours(key, random_state=0).fit_resample(X, y)[0])
 
 
 def test_one_hot_target_keeps_its_shape():
@@ -118,8 +133,7 @@ def test_one_hot_target_keeps_its_shape():
     one_hot = np.eye(2, dtype=np.int64)[y]
     _, y_res = SMOTE(random_state=0).fit_resample(X, one_hot)
     assert y_res.shape == (80, 2)
-    np.testing.assert_array_equal(y_res.argmax(axis=1),
-                                  SMOTE(random_state=0).fit_resample(X, y)[1])
+    np.testing.assert_array_equal(y_res.argmax(axis=1), SMOTE(random_state=0).fit_resample(X, y)[1])
 
 
 def test_works_inside_imblearn_pipeline_and_search():

@@ -14,9 +14,20 @@ SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_samplers.py
 def test_quick_benchmark_writes_identical_results(tmp_path):
     require("imblearn")
     completed = subprocess.run(
-        [sys.executable, str(SCRIPT), "--quick", "--out-dir", str(tmp_path), "--name", "smoke",
-         "--skip-memory"],
-        capture_output=True, text=True, timeout=600)
+        [
+            sys.executable,
+            str(SCRIPT),
+            "--quick",
+            "--out-dir",
+            str(tmp_path),
+            "--name",
+            "smoke",
+            "--skip-memory",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert completed.returncode == 0, completed.stdout + completed.stderr
     results = json.loads((tmp_path / "smoke.json").read_text())
     rows = results["configs"]
@@ -52,9 +63,26 @@ def test_sparse_benchmark_writes_identical_results(tmp_path):
     require("imblearn")
     script = SCRIPT.parent / "bench_sparse.py"
     completed = subprocess.run(
-        [sys.executable, str(script), "--shape", "600", "2000", "8", "0.2", "--repeats", "1",
-         "--skip-memory", "--out-dir", str(tmp_path), "--name", "smoke"],
-        capture_output=True, text=True, timeout=600)
+        [
+            sys.executable,
+            str(script),
+            "--shape",
+            "600",
+            "2000",
+            "8",
+            "0.2",
+            "--repeats",
+            "1",
+            "--skip-memory",
+            "--out-dir",
+            str(tmp_path),
+            "--name",
+            "smoke",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert completed.returncode == 0, completed.stdout + completed.stderr
     rows = json.loads((tmp_path / "smoke.json").read_text())["configs"]
     assert [row["sampler"] for row in rows] == ["smote", "borderline1", "adasyn"]

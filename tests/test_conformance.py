@@ -45,7 +45,8 @@ FILE_GROUPS = {
     "test_kmeans_smote": ("over_sampling/_smote/tests/test_kmeans_smote.py",),
     "test_random_over_sampler": ("over_sampling/tests/test_random_over_sampler.py",),
     "test_edited_nearest_neighbours": (
-        "under_sampling/_prototype_selection/tests/test_edited_nearest_neighbours.py",),
+        "under_sampling/_prototype_selection/tests/test_edited_nearest_neighbours.py",
+    ),
     "test_tomek_links": ("under_sampling/_prototype_selection/tests/test_tomek_links.py",),
     "test_smote_enn": ("combine/tests/test_smote_enn.py",),
     "test_smote_tomek": ("combine/tests/test_smote_tomek.py",),

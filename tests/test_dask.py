@@ -100,23 +100,38 @@ def _sync_scheduler():
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
-@pytest.mark.parametrize("chunks", [100, (1, 7, 300, 0, 92), (57, 0, 0, 343)],
-                         ids=["even", "uneven-empty", "empty-middle"])
+@pytest.mark.parametrize(
+    "chunks",
+    [100, (1, 7, 300, 0, 92), (57, 0, 0, 343)],
+    ids=["even", "uneven-empty", "empty-middle"],
+)
 @pytest.mark.parametrize("dtype", [np.float64, np.float32, np.int64])
 def test_arrays_equal_single_machine(variant, chunks, dtype):
     X, y = make_data(dtype=dtype)
-    run_both(variant, X, y, da.from_array(X, chunks=(chunks, -1)),
-             da.from_array(y, chunks=(chunks,)), random_state=3)
+    run_both(
+        variant,
+        X,
+        y,
+        da.from_array(X, chunks=(chunks, -1)),
+        da.from_array(y, chunks=(chunks,)),
+        random_state=3,
+    )
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
 def test_one_row_chunks_and_column_chunks(variant):
     X, y = make_data(n=90, d=5, seed=4)
     y[:20] = 1
-    sampler = run_both(variant, X, y, da.from_array(X, chunks=(1, 2)),
-                       da.from_array(y, chunks=(1,)), random_state=0, n_jobs=2)
-    X_res, _ = sampler.fit_resample(da.from_array(X, chunks=(1, 2)),
-                                    da.from_array(y, chunks=(1,)))
+    sampler = run_both(
+        variant,
+        X,
+        y,
+        da.from_array(X, chunks=(1, 2)),
+        da.from_array(y, chunks=(1,)),
+        random_state=0,
+        n_jobs=2,
+    )
+    X_res, _ = sampler.fit_resample(da.from_array(X, chunks=(1, 2)), da.from_array(y, chunks=(1,)))
     assert X_res.chunks[1] == (2, 2, 1)
     assert X_res.chunks[0][:90] == (1,) * 90
 
@@ -165,8 +180,14 @@ def test_extreme_magnitudes_use_the_global_scale(variant, magnitude):
     X, y = make_data(n=300, seed=7)
     X = X * magnitude
     X[::37] *= 1e-20  # partitions of very different magnitudes
-    run_both(variant, X, y, da.from_array(X, chunks=(31, -1)), da.from_array(y, chunks=(31,)),
-             random_state=2)
+    run_both(
+        variant,
+        X,
+        y,
+        da.from_array(X, chunks=(31, -1)),
+        da.from_array(y, chunks=(31,)),
+        random_state=2,
+    )
 
 
 @pytest.mark.parametrize("passes", [1, 2])
@@ -175,16 +196,28 @@ def test_one_and_two_pass_scans_agree(passes, monkeypatch):
     X, y = make_data(n=500, n_classes=3, seed=17)
     with dask.config.set({"smote_fast.scan-passes": passes}):
         for variant in ("borderline-1", "borderline-2", "adasyn"):
-            run_both(variant, X, y, da.from_array(X, chunks=(23, -1)),
-                     da.from_array(y, chunks=(23,)), random_state=9)
+            run_both(
+                variant,
+                X,
+                y,
+                da.from_array(X, chunks=(23, -1)),
+                da.from_array(y, chunks=(23,)),
+                random_state=9,
+            )
 
 
 def test_ties_are_broken_by_global_row():
     X, y = make_data(n=200, d=2, seed=9)
     X = np.round(X)  # many tied distances and duplicate rows
     for variant in VARIANTS:
-        run_both(variant, X, y, da.from_array(X, chunks=(17, -1)),
-                 da.from_array(y, chunks=(17,)), random_state=4)
+        run_both(
+            variant,
+            X,
+            y,
+            da.from_array(X, chunks=(17, -1)),
+            da.from_array(y, chunks=(17,)),
+            random_state=4,
+        )
 
 
 def test_unknown_chunk_sizes_and_rechunked_y():
@@ -199,8 +232,7 @@ def test_unknown_chunk_sizes_and_rechunked_y():
         run_both(variant, X[keep], y[keep], Xu, yu, random_state=5)
     # y chunked differently from X (known sizes): only y is rechunked
     run_both("smote", X, y, Xd, da.from_array(y, chunks=(33,)), random_state=5)
-    run_both("adasyn", X, y, Xd, da.from_array(y, chunks=((20, 80) + (50,) * 4,)),
-             random_state=5)
+    run_both("adasyn", X, y, Xd, da.from_array(y, chunks=((20, 80) + (50,) * 4,)), random_state=5)
 
 
 def test_callable_sampling_strategy_is_called_with_all_of_y():
@@ -211,8 +243,15 @@ def test_callable_sampling_strategy_is_called_with_all_of_y():
         return {1: 200, 2: 150}
 
     with pytest.warns(UserWarning, match="called with all of y"):
-        run_both("smote", X, y, da.from_array(X, chunks=(64, -1)),
-                 da.from_array(y, chunks=(64,)), random_state=0, sampling_strategy=strategy)
+        run_both(
+            "smote",
+            X,
+            y,
+            da.from_array(X, chunks=(64, -1)),
+            da.from_array(y, chunks=(64,)),
+            random_state=0,
+            sampling_strategy=strategy,
+        )
 
 
 def test_array_x_with_series_y():
@@ -230,9 +269,15 @@ def test_array_x_with_series_y():
 def test_local_schedulers(scheduler):
     X, y = make_data(n=240, seed=12)
     with dask.config.set(scheduler=scheduler):
-        for variant in (("smote",) if scheduler == "processes" else VARIANTS):
-            run_both(variant, X, y, da.from_array(X, chunks=(50, -1)),
-                     da.from_array(y, chunks=(50,)), random_state=6)
+        for variant in ("smote",) if scheduler == "processes" else VARIANTS:
+            run_both(
+                variant,
+                X,
+                y,
+                da.from_array(X, chunks=(50, -1)),
+                da.from_array(y, chunks=(50,)),
+                random_state=6,
+            )
 
 
 # ------------------------------------------------------------ dataframes
@@ -240,8 +285,13 @@ def test_local_schedulers(scheduler):
 
 def make_frame(n=400, seed=0, nparts=5, filtered=True):
     rng = np.random.RandomState(seed)
-    frame = pd.DataFrame({"a": rng.normal(size=n), "b": rng.normal(size=n).astype(np.float32),
-                          "c": rng.randint(-50, 50, n)})
+    frame = pd.DataFrame(
+        {
+            "a": rng.normal(size=n),
+            "b": rng.normal(size=n).astype(np.float32),
+            "c": rng.randint(-50, 50, n),
+        }
+    )
     label = np.where(rng.rand(n) < 0.15, "pos", "neg")
     frame.loc[label == "pos", "a"] += 1.0
     ddf = dd.from_pandas(frame.assign(label=label), npartitions=nparts)
@@ -295,8 +345,9 @@ def test_errors():
         SMOTE().fit_resample(Xd, da.from_array(y[:-1], chunks=99))
     with pytest.raises(ValueError, match="partitioned differently"):
         Xu = Xd[da.from_array(np.ones(400, bool), chunks=100)]
-        SMOTE().fit_resample(Xu, da.from_array(y, chunks=50)[da.from_array(
-            np.ones(400, bool), chunks=50)])
+        SMOTE().fit_resample(
+            Xu, da.from_array(y, chunks=50)[da.from_array(np.ones(400, bool), chunks=50)]
+        )
     # lengths that differ inside a partition are found when it is read
     Xu = Xd[da.from_array(np.arange(400) % 5 != 0, chunks=100)]
     yu = da.from_array(y, chunks=100)[da.from_array(np.arange(400) % 4 != 0, chunks=100)]
@@ -305,13 +356,13 @@ def test_errors():
     X_nan = X.copy()
     X_nan[333, 1] = np.nan
     with pytest.raises(ValueError, match="Input X contains NaN"):
-        SMOTE().fit_resample(da.from_array(X_nan, chunks=(100, -1)),
-                             da.from_array(y, chunks=100))
+        SMOTE().fit_resample(da.from_array(X_nan, chunks=(100, -1)), da.from_array(y, chunks=100))
     X_inf = X.copy()
     X_inf[5, 0] = np.inf
     with pytest.raises(ValueError, match="infinity"):
-        BorderlineSMOTE().fit_resample(da.from_array(X_inf, chunks=(100, -1)),
-                                       da.from_array(y, chunks=100))
+        BorderlineSMOTE().fit_resample(
+            da.from_array(X_inf, chunks=(100, -1)), da.from_array(y, chunks=100)
+        )
     with pytest.raises(ValueError, match="Unknown label type"):
         SMOTE().fit_resample(Xd, da.from_array(np.linspace(0, 1, 400), chunks=100))
     frame = dd.from_pandas(pd.DataFrame({"a": X[:, 0], "s": ["x"] * 400}), npartitions=2)
@@ -321,21 +372,25 @@ def test_errors():
         from smote_fast import ExactNearestNeighbors
 
         SMOTE(k_neighbors=ExactNearestNeighbors(n_neighbors=6)).fit_resample(
-            Xd, da.from_array(y, chunks=100))
-    with dask.config.set({"smote_fast.minority-bytes-limit": 1000}), \
-            pytest.raises(MemoryError, match="rows of the classes it over-samples"):
+            Xd, da.from_array(y, chunks=100)
+        )
+    with (
+        dask.config.set({"smote_fast.minority-bytes-limit": 1000}),
+        pytest.raises(MemoryError, match="rows of the classes it over-samples"),
+    ):
         SMOTE().fit_resample(Xd, da.from_array(y, chunks=100))
     with pytest.raises(ValueError, match="n_neighbors <= n_samples_fit"):
         SMOTE(k_neighbors=100).fit_resample(Xd, da.from_array(y, chunks=100))
 
 
 def test_import_does_not_import_dask():
-    code = ("import sys, numpy as np, smote_fast\n"
-            "smote_fast.SMOTE(random_state=0).fit_resample(np.random.rand(40, 2), "
-            "np.r_[np.zeros(30, int), np.ones(10, int)])\n"
-            "print([m for m in ('dask', 'distributed') if m in sys.modules])")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True)
+    code = (
+        "import sys, numpy as np, smote_fast\n"
+        "smote_fast.SMOTE(random_state=0).fit_resample(np.random.rand(40, 2), "
+        "np.r_[np.zeros(30, int), np.ones(10, int)])\n"
+        "print([m for m in ('dask', 'distributed') if m in sys.modules])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 
 
@@ -347,9 +402,14 @@ def cluster():
     distributed = pytest.importorskip("distributed")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                      dashboard_address=None, memory_limit="1GiB",
-                                      silence_logs=40) as local_cluster:
+        with distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            memory_limit="1GiB",
+            silence_logs=40,
+        ) as local_cluster:
             yield local_cluster
 
 
@@ -368,8 +428,14 @@ def test_distributed_equals_single_machine(client, variant, monkeypatch):
     X, y = make_data(n=600, n_classes=3, seed=13, dtype=np.float32)
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # e.g. "Sending large graph": nothing big embedded
-        run_both(variant, X, y, da.from_array(X, chunks=((5, 0, 295, 300), -1)),
-                 da.from_array(y, chunks=((5, 0, 295, 300),)), random_state=3)
+        run_both(
+            variant,
+            X,
+            y,
+            da.from_array(X, chunks=((5, 0, 295, 300), -1)),
+            da.from_array(y, chunks=((5, 0, 295, 300),)),
+            random_state=3,
+        )
     Xf, yf = make_frame(n=300, seed=14)
     run_both(variant, *dask.compute(Xf, yf), Xf, yf, random_state=2)
 
@@ -403,8 +469,9 @@ def test_parquet_round_trip(client, tmp_path):
     X_res.assign(label=y_res).to_parquet(tmp_path / "out", write_index=False)
     back = pd.read_parquet(tmp_path / "out")
     local = pd.read_parquet(tmp_path / "in")
-    X_ref, y_ref = BorderlineSMOTE(random_state=0).fit_resample(local.drop(columns="label"),
-                                                                 local["label"])
+    X_ref, y_ref = BorderlineSMOTE(random_state=0).fit_resample(
+        local.drop(columns="label"), local["label"]
+    )
     pd.testing.assert_frame_equal(back.drop(columns="label"), X_ref, check_exact=True)
     np.testing.assert_array_equal(back["label"].to_numpy(), y_ref.to_numpy())
 
@@ -439,14 +506,16 @@ def test_readme_example_runs_as_a_script(tmp_path):
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
     code = re.search(r"<!-- dask-example -->\n```python\n(.*?)```", readme, re.S).group(1)
     (tmp_path / "example.py").write_text(code)
-    done = subprocess.run([sys.executable, "example.py"], cwd=tmp_path, capture_output=True,
-                          text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "example.py"], cwd=tmp_path, capture_output=True, text=True, timeout=300
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     counts = eval(done.stdout.strip().splitlines()[-1])  # {label: rows}
     assert counts[0] == counts[1] > 90_000
     resampled = pd.read_parquet(tmp_path / "transactions_resampled")
     local = pd.read_parquet(tmp_path / "transactions")
     X_ref, y_ref = BorderlineSMOTE(random_state=0).fit_resample(
-        local.drop(columns="is_fraud"), local["is_fraud"])
+        local.drop(columns="is_fraud"), local["is_fraud"]
+    )
     pd.testing.assert_frame_equal(resampled.drop(columns="is_fraud"), X_ref, check_exact=True)
     np.testing.assert_array_equal(resampled["is_fraud"].to_numpy(), y_ref.to_numpy())

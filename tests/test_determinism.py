@@ -76,8 +76,7 @@ def test_knn_threads_and_chunks_do_not_change_results(path, n_jobs, chunk_size, 
     baseline = kneighbors(X, X, 5, query_in_reference=rows, n_jobs=1)
     threads.take()
     with paths_taken() as paths:
-        got = kneighbors(X, X, 5, query_in_reference=rows, n_jobs=n_jobs,
-                         chunk_size=chunk_size)
+        got = kneighbors(X, X, 5, query_in_reference=rows, n_jobs=n_jobs, chunk_size=chunk_size)
     assert_ran(path, paths)
     if n_jobs == 2:
         several_threads_ran(threads.take())
@@ -129,29 +128,37 @@ def test_knn_openmp_thread_limit_gives_same_result(threads):
 
 @pytest.mark.parametrize("n_features", [2, 5, 20, 64])
 @pytest.mark.parametrize("data", ["tie_free64", "tie_free32", "grid", "duplicates"])
-def test_knn_thread_and_chunk_agnostic_on_the_default_path(data, n_features,
-                                                           global_random_seed, threads):
+def test_knn_thread_and_chunk_agnostic_on_the_default_path(
+    data, n_features, global_random_seed, threads
+):
     rng = np.random.RandomState([global_random_seed, n_features])
     n_ref, k = 900, 7
     if data.startswith("tie_free"):
         reference = rng.normal(size=(n_ref, n_features)).astype(
-            "float32" if data.endswith("32") else "float64")
+            "float32" if data.endswith("32") else "float64"
+        )
     elif data == "grid":
         reference = integer_grid(rng, n_ref, n_features)
     else:
         reference = rng.normal(size=(n_ref // 3, n_features))
         reference = reference[rng.randint(0, len(reference), size=n_ref)]
     own = rng.choice(n_ref, 300, replace=False)
-    query = np.concatenate([reference[own],
-                            rng.normal(size=(100, n_features)).astype(reference.dtype)])
+    query = np.concatenate(
+        [reference[own], rng.normal(size=(100, n_features)).astype(reference.dtype)]
+    )
     query_in_reference = np.concatenate([own, np.full(100, -1)])
     results = {}
     for n_jobs in (1, 2):
         for chunk_size in (None, 7):
             threads.take()
             results[n_jobs, chunk_size] = kneighbors(
-                query, reference, k, query_in_reference=query_in_reference, n_jobs=n_jobs,
-                chunk_size=chunk_size)
+                query,
+                reference,
+                k,
+                query_in_reference=query_in_reference,
+                n_jobs=n_jobs,
+                chunk_size=chunk_size,
+            )
             if n_jobs == 2:
                 several_threads_ran(threads.take())
     baseline = results[1, None]
@@ -170,8 +177,7 @@ def test_knn_csr_thread_agnostic(global_random_seed, threads, sparse_path, monke
     one = kneighbors(query, sparse.csr_matrix(reference), 5, query_in_reference=own, n_jobs=1)
     threads.take()
     with paths_taken() as paths:
-        two = kneighbors(query, sparse.csr_matrix(reference), 5, query_in_reference=own,
-                         n_jobs=2)
+        two = kneighbors(query, sparse.csr_matrix(reference), 5, query_in_reference=own, n_jobs=2)
     assert paths == [sparse_path]
     several_threads_ran(threads.take())
     np.testing.assert_array_equal(one, two)
@@ -220,8 +226,11 @@ def assert_all_identical(runs):
 @pytest.mark.parametrize("key", variants(keys=THREADED_KEYS))
 def test_samplers_thread_count_agnostic(key, layout, global_random_seed, threads):
     rng = np.random.RandomState([global_random_seed, 5])
-    n_features = int(layout.rpartition("_d")[2]) if "_d" in layout else (
-        3 if layout == "d3" else 8 if layout == "d8" else 20)
+    n_features = (
+        int(layout.rpartition("_d")[2])
+        if "_d" in layout
+        else (3 if layout == "d3" else 8 if layout == "d8" else 20)
+    )
     counts = [600, 300, 150] if key == "svmsmote" else [2500, 1200, 600]
     X, y = gaussian_classes(rng, counts, n_features, shift=1.0)
     if layout == "d20_float32":
@@ -229,8 +238,7 @@ def test_samplers_thread_count_agnostic(key, layout, global_random_seed, threads
     if layout.startswith("csr"):
         X[rng.uniform(size=X.shape) < 0.5] = 0
         X = sparse.csr_matrix(X)
-    runs, two_threads = resample_all_ways(key, {"random_state": global_random_seed}, X, y,
-                                          threads)
+    runs, two_threads = resample_all_ways(key, {"random_state": global_random_seed}, X, y, threads)
     several_threads_ran(two_threads)
     assert_resampled(key, runs["again"][0], y)
     assert_all_identical(runs)
@@ -254,7 +262,7 @@ def test_tied_data_gives_deterministic_output(key, data, global_random_seed, thr
         for label in np.unique(y):
             X_class = X[y == label]
             assert_on_segments(
-                X_res[len(y):][y_res[len(y):] == label], X_class, X_class, class_knn(X_class, 5)
+                X_res[len(y) :][y_res[len(y) :] == label], X_class, X_class, class_knn(X_class, 5)
             )
 
 

@@ -93,62 +93,129 @@ def _k_param(key):
 def _param_case(id, keys, param, value, message, imblearn=True):
     """An invalid constructor parameter: raised by fit and fit_resample, never by
     __init__ or set_params, as an InvalidParameterError.  ``message(key)`` -> regex."""
-    return [Case(f"{id}", (key,), ValueError, message(key), {param(key): value},
-                 imblearn=imblearn, methods=("fit", "fit_resample"), invalid_parameter=True,
-                 random_state=False)
-            for key in keys]
+    return [
+        Case(
+            f"{id}",
+            (key,),
+            ValueError,
+            message(key),
+            {param(key): value},
+            imblearn=imblearn,
+            methods=("fit", "fit_resample"),
+            invalid_parameter=True,
+            random_state=False,
+        )
+        for key in keys
+    ]
 
 
 def _param_cases():
     cases = []
-    for value, got in ((0, "0"), (-1, "-1"), (5.0, "5.0"), ("5", "'5'"), (None, "None"),
-                       (LogisticRegression(), "LogisticRegression()")):
-        cases += _param_case(f"k={got}", WITH_NEIGHBORS, _k_param, value,
-                             lambda key, got=got: _param_message(_k_param(key), _name(key),
-                                                                 KNN_CONSTRAINT, got))
-    for value, got in ((1.5, "1.5"), (0.0, "0.0"), ("majority", "'majority'"), ("foo", "'foo'"),
-                       ([0, 1], "[0, 1]"), ((0, 1), "(0, 1)")):
+    for value, got in (
+        (0, "0"),
+        (-1, "-1"),
+        (5.0, "5.0"),
+        ("5", "'5'"),
+        (None, "None"),
+        (LogisticRegression(), "LogisticRegression()"),
+    ):
         cases += _param_case(
-            f"sampling_strategy={got}", OVER, lambda key: "sampling_strategy", value,
+            f"k={got}",
+            WITH_NEIGHBORS,
+            _k_param,
+            value,
+            lambda key, got=got: _param_message(_k_param(key), _name(key), KNN_CONSTRAINT, got),
+        )
+    for value, got in (
+        (1.5, "1.5"),
+        (0.0, "0.0"),
+        ("majority", "'majority'"),
+        ("foo", "'foo'"),
+        ([0, 1], "[0, 1]"),
+        ((0, 1), "(0, 1)"),
+    ):
+        cases += _param_case(
+            f"sampling_strategy={got}",
+            OVER,
+            lambda key: "sampling_strategy",
+            value,
             lambda key, got=got: _set_message(
-                "sampling_strategy", _name(key), "a float in the range (0.0, 1.0], a str among ",
-                ", an instance of 'collections.abc.Mapping' or a callable", got))
+                "sampling_strategy",
+                _name(key),
+                "a float in the range (0.0, 1.0], a str among ",
+                ", an instance of 'collections.abc.Mapping' or a callable",
+                got,
+            ),
+        )
     for value, got in ((-1, "-1"), (2**32, "4294967296"), (1.5, "1.5")):
-        cases += _param_case(f"random_state={got}", WITH_RANDOM_STATE,
-                             lambda key: "random_state", value,
-                             lambda key, got=got: _param_message("random_state", _name(key),
-                                                                 RS_CONSTRAINT, got))
+        cases += _param_case(
+            f"random_state={got}",
+            WITH_RANDOM_STATE,
+            lambda key: "random_state",
+            value,
+            lambda key, got=got: _param_message("random_state", _name(key), RS_CONSTRAINT, got),
+        )
     cases += _param_case(
-        "random_state=Generator", WITH_RANDOM_STATE, lambda key: "random_state",
+        "random_state=Generator",
+        WITH_RANDOM_STATE,
+        lambda key: "random_state",
         np.random.default_rng(0),
-        lambda key: re.escape(f"The 'random_state' parameter of {_name(key)} must be "
-                              f"{RS_CONSTRAINT}. Got Generator(PCG64) at 0x"))
+        lambda key: re.escape(
+            f"The 'random_state' parameter of {_name(key)} must be "
+            f"{RS_CONSTRAINT}. Got Generator(PCG64) at 0x"
+        ),
+    )
     with_m = tuple(k for k in EVERY if "m_neighbors" in by_key(k).neighbor_params)
     for value, got in ((0, "0"), (2.5, "2.5")):
-        cases += _param_case(f"m_neighbors={got}", with_m, lambda key: "m_neighbors", value,
-                             lambda key, got=got: _param_message("m_neighbors", _name(key),
-                                                                 KNN_CONSTRAINT, got))
+        cases += _param_case(
+            f"m_neighbors={got}",
+            with_m,
+            lambda key: "m_neighbors",
+            value,
+            lambda key, got=got: _param_message("m_neighbors", _name(key), KNN_CONSTRAINT, got),
+        )
     cases += _param_case(
-        "kind=borderline-3", ("borderline1",), lambda key: "kind", "borderline-3",
-        lambda key: _set_message("kind", "BorderlineSMOTE", "a str among ", "", "'borderline-3'"))
+        "kind=borderline-3",
+        ("borderline1",),
+        lambda key: "kind",
+        "borderline-3",
+        lambda key: _set_message("kind", "BorderlineSMOTE", "a str among ", "", "'borderline-3'"),
+    )
     for value, got in ((1.5, "1.5"), (-0.1, "-0.1"), ("0.5", "'0.5'")):
         cases += _param_case(
-            f"out_step={got}", ("svmsmote",), lambda key: "out_step", value,
-            lambda key, got=got: _param_message("out_step", "SVMSMOTE",
-                                                "a float in the range [0.0, 1.0]", got))
+            f"out_step={got}",
+            ("svmsmote",),
+            lambda key: "out_step",
+            value,
+            lambda key, got=got: _param_message(
+                "out_step", "SVMSMOTE", "a float in the range [0.0, 1.0]", got
+            ),
+        )
     for value, got in (("svc", "'svc'"), (NearestNeighbors(), "NearestNeighbors()")):
         cases += _param_case(
-            f"svm_estimator={got}", ("svmsmote",), lambda key: "svm_estimator", value,
+            f"svm_estimator={got}",
+            ("svmsmote",),
+            lambda key: "svm_estimator",
+            value,
             lambda key, got=got: _param_message(
-                "svm_estimator", "SVMSMOTE", "an object implementing 'fit' and 'predict' or None",
-                got))
+                "svm_estimator",
+                "SVMSMOTE",
+                "an object implementing 'fit' and 'predict' or None",
+                got,
+            ),
+        )
     # n_jobs: smote_fast's own parameter (imbalanced-learn has none)
     for value, got in ((0, "0"), (1.5, "1.5"), ("2", "'2'")):
         cases += _param_case(
-            f"n_jobs={got}", WITH_N_JOBS, lambda key: "n_jobs", value,
-            lambda key, got=got: _param_message("n_jobs", _name(key),
-                                                "an int other than 0 or None", got),
-            imblearn=False)
+            f"n_jobs={got}",
+            WITH_N_JOBS,
+            lambda key: "n_jobs",
+            value,
+            lambda key, got=got: _param_message(
+                "n_jobs", _name(key), "an int other than 0 or None", got
+            ),
+            imblearn=False,
+        )
     return cases
 
 
@@ -447,7 +514,6 @@ def _algorithm_cases():
     ]
 
 
-
 #: data errors of the numeric check (RandomOverSampler takes any dtype, NaN included)
 _NUMERIC_ONLY = {"nan_X", "inf_X", "string_X", "object_string_X", "complex_X"}
 
@@ -459,82 +525,206 @@ def _cleaning_and_family_cases():
     cases = []
     for value, got in (("minority", "'minority'"), ({0: 10}, "{0: 10}"), (1.5, "1.5")):
         cases += _param_case(
-            f"cleaning_strategy={got}", CLEANERS, lambda key: "sampling_strategy", value,
+            f"cleaning_strategy={got}",
+            CLEANERS,
+            lambda key: "sampling_strategy",
+            value,
             lambda key, got=got: _set_message(
-                "sampling_strategy", _name(key), "a float in the range (0.0, 1.0], a str among ",
-                ", an instance of 'list' or a callable", got))
+                "sampling_strategy",
+                _name(key),
+                "a float in the range (0.0, 1.0], a str among ",
+                ", an instance of 'list' or a callable",
+                got,
+            ),
+        )
     cases += [
-        Case("cleaning_float_multiclass", CLEANERS, ValueError,
-             re.escape('"sampling_strategy" can be a float only when the type of target is '
-                       "binary."), {"sampling_strategy": 0.5}, data=(X3, three),
-             random_state=False),
-        Case("cleaning_float", CLEANERS, ValueError,
-             re.escape("'clean-sampling' methods do let the user specify the sampling ratio."),
-             {"sampling_strategy": 0.5}, random_state=False),
-        Case("cleaning_list_missing_class", CLEANERS, ValueError,
-             re.escape("The {7} target class is/are not present in the data."),
-             {"sampling_strategy": [7]}, random_state=False),
-        Case("cleaning_callable_dict", CLEANERS, ValueError,
-             re.escape("'sampling_strategy' as a dict for cleaning methods is not supported."),
-             {"sampling_strategy": lambda y: {0: 10}}, random_state=False),
-        Case("kind_sel", ("enn",), ValueError,
-             _set_message("kind_sel", "EditedNearestNeighbours", "a str among ", "", "'some'"),
-             {"kind_sel": "some"}, random_state=False, methods=("fit", "fit_resample"),
-             invalid_parameter=True),
-        Case("shrinkage_negative", ("randomoversampler",), ValueError,
-             re.escape("The 'shrinkage' parameter of RandomOverSampler must be a float in the "
-                       "range [0.0, inf), an instance of 'dict' or None. Got -1.0 instead."),
-             {"shrinkage": -1.0}, methods=("fit", "fit_resample"), invalid_parameter=True),
-        Case("shrinkage_missing_class", ("randomoversampler",), ValueError,
-             re.escape("`shrinkage` should contain a shrinkage factor for each class that will "
-                       "be resampled. The missing classes are:"), {"shrinkage": {0: 1.0}}),
-        Case("shrinkage_negative_for_a_class", ("randomoversampler",), ValueError,
-             re.escape("The shrinkage factor needs to be >= 0. Got -1.0 for class 1."),
-             {"shrinkage": {0: 1.0, 1: -1.0}}),
-        Case("shrinkage_needs_numbers", ("randomoversampler",), ValueError,
-             re.escape("When shrinkage is not None, X needs to contain only numerical data to "
-                       "later generate a smoothed bootstrap sample."),
-             {"shrinkage": 1.0}, data=(X_ERR.astype(str), Y_ERR)),
+        Case(
+            "cleaning_float_multiclass",
+            CLEANERS,
+            ValueError,
+            re.escape('"sampling_strategy" can be a float only when the type of target is binary.'),
+            {"sampling_strategy": 0.5},
+            data=(X3, three),
+            random_state=False,
+        ),
+        Case(
+            "cleaning_float",
+            CLEANERS,
+            ValueError,
+            re.escape("'clean-sampling' methods do let the user specify the sampling ratio."),
+            {"sampling_strategy": 0.5},
+            random_state=False,
+        ),
+        Case(
+            "cleaning_list_missing_class",
+            CLEANERS,
+            ValueError,
+            re.escape("The {7} target class is/are not present in the data."),
+            {"sampling_strategy": [7]},
+            random_state=False,
+        ),
+        Case(
+            "cleaning_callable_dict",
+            CLEANERS,
+            ValueError,
+            re.escape("'sampling_strategy' as a dict for cleaning methods is not supported."),
+            {"sampling_strategy": lambda y: {0: 10}},
+            random_state=False,
+        ),
+        Case(
+            "kind_sel",
+            ("enn",),
+            ValueError,
+            _set_message("kind_sel", "EditedNearestNeighbours", "a str among ", "", "'some'"),
+            {"kind_sel": "some"},
+            random_state=False,
+            methods=("fit", "fit_resample"),
+            invalid_parameter=True,
+        ),
+        Case(
+            "shrinkage_negative",
+            ("randomoversampler",),
+            ValueError,
+            re.escape(
+                "The 'shrinkage' parameter of RandomOverSampler must be a float in the "
+                "range [0.0, inf), an instance of 'dict' or None. Got -1.0 instead."
+            ),
+            {"shrinkage": -1.0},
+            methods=("fit", "fit_resample"),
+            invalid_parameter=True,
+        ),
+        Case(
+            "shrinkage_missing_class",
+            ("randomoversampler",),
+            ValueError,
+            re.escape(
+                "`shrinkage` should contain a shrinkage factor for each class that will "
+                "be resampled. The missing classes are:"
+            ),
+            {"shrinkage": {0: 1.0}},
+        ),
+        Case(
+            "shrinkage_negative_for_a_class",
+            ("randomoversampler",),
+            ValueError,
+            re.escape("The shrinkage factor needs to be >= 0. Got -1.0 for class 1."),
+            {"shrinkage": {0: 1.0, 1: -1.0}},
+        ),
+        Case(
+            "shrinkage_needs_numbers",
+            ("randomoversampler",),
+            ValueError,
+            re.escape(
+                "When shrinkage is not None, X needs to contain only numerical data to "
+                "later generate a smoothed bootstrap sample."
+            ),
+            {"shrinkage": 1.0},
+            data=(X_ERR.astype(str), Y_ERR),
+        ),
         # imbalanced-learn returns outputs of different lengths: fixed
-        Case("ros_inconsistent_lengths", ("randomoversampler",), ValueError,
-             re.escape("Found input variables with inconsistent numbers of samples: [30, 29]"),
-             data=(X_ERR, Y_ERR[:-1]), imblearn=False),
-        Case("kmeans_estimator_zero", ("kmeanssmote",), ValueError,
-             "The 'kmeans_estimator' parameter of KMeansSMOTE must be",
-             {"kmeans_estimator": 0}, methods=("fit", "fit_resample"), invalid_parameter=True),
-        Case("no_cluster_kept", ("kmeanssmote",), RuntimeError,
-             re.escape("No clusters found with sufficient samples of class 1. Try lowering the "
-                       "cluster_balance_threshold or increasing the number of clusters."),
-             {"kmeans_estimator": 2, "cluster_balance_threshold": 0.99}),
+        Case(
+            "ros_inconsistent_lengths",
+            ("randomoversampler",),
+            ValueError,
+            re.escape("Found input variables with inconsistent numbers of samples: [30, 29]"),
+            data=(X_ERR, Y_ERR[:-1]),
+            imblearn=False,
+        ),
+        Case(
+            "kmeans_estimator_zero",
+            ("kmeanssmote",),
+            ValueError,
+            "The 'kmeans_estimator' parameter of KMeansSMOTE must be",
+            {"kmeans_estimator": 0},
+            methods=("fit", "fit_resample"),
+            invalid_parameter=True,
+        ),
+        Case(
+            "no_cluster_kept",
+            ("kmeanssmote",),
+            RuntimeError,
+            re.escape(
+                "No clusters found with sufficient samples of class 1. Try lowering the "
+                "cluster_balance_threshold or increasing the number of clusters."
+            ),
+            {"kmeans_estimator": 2, "cluster_balance_threshold": 0.99},
+        ),
     ]
     X_cat = np.c_[X_ERR, np.arange(30) % 3]
     cases += [
-        Case("categorical_features_repeated", ("smotenc",), ValueError, "more than once",
-             {"categorical_features": [2, -1]}, data=(X_cat, Y_ERR), imblearn=False),
-        Case("categorical_features_out_of_range", ("smotenc",), ValueError,
-             re.escape("all features must be in [0, 2]"), {"categorical_features": [3]},
-             data=(X_cat, Y_ERR)),
-        Case("categorical_features_all", ("smotenc",), ValueError,
-             "SMOTE-NC is not designed to work only with categorical features",
-             {"categorical_features": [0, 1, 2]}, data=(X_cat, Y_ERR)),
+        Case(
+            "categorical_features_repeated",
+            ("smotenc",),
+            ValueError,
+            "more than once",
+            {"categorical_features": [2, -1]},
+            data=(X_cat, Y_ERR),
+            imblearn=False,
+        ),
+        Case(
+            "categorical_features_out_of_range",
+            ("smotenc",),
+            ValueError,
+            re.escape("all features must be in [0, 2]"),
+            {"categorical_features": [3]},
+            data=(X_cat, Y_ERR),
+        ),
+        Case(
+            "categorical_features_all",
+            ("smotenc",),
+            ValueError,
+            "SMOTE-NC is not designed to work only with categorical features",
+            {"categorical_features": [0, 1, 2]},
+            data=(X_cat, Y_ERR),
+        ),
         # imbalanced-learn's SMOTENC returns outputs of different lengths: fixed
-        Case("smotenc_inconsistent_lengths", ("smotenc",), ValueError,
-             "inconsistent numbers of samples", {"categorical_features": [2]},
-             data=(X_cat, Y_ERR[:-1]), imblearn=False),
-        Case("nominal_k_above_class_size", NOMINAL, ValueError,
-             "Expected n_neighbors <= n_samples_fit", {"k_neighbors": 50},
-             data=(np.c_[np.arange(30) % 2, np.arange(30) % 3, np.arange(30) % 5], Y_ERR)),
-        Case("smoten_inconsistent_lengths", ("smoten",), ValueError,
-             "inconsistent numbers of samples", data=(np.c_[np.arange(30) % 3], Y_ERR[:-1])),
+        Case(
+            "smotenc_inconsistent_lengths",
+            ("smotenc",),
+            ValueError,
+            "inconsistent numbers of samples",
+            {"categorical_features": [2]},
+            data=(X_cat, Y_ERR[:-1]),
+            imblearn=False,
+        ),
+        Case(
+            "nominal_k_above_class_size",
+            NOMINAL,
+            ValueError,
+            "Expected n_neighbors <= n_samples_fit",
+            {"k_neighbors": 50},
+            data=(np.c_[np.arange(30) % 2, np.arange(30) % 3, np.arange(30) % 5], Y_ERR),
+        ),
+        Case(
+            "smoten_inconsistent_lengths",
+            ("smoten",),
+            ValueError,
+            "inconsistent numbers of samples",
+            data=(np.c_[np.arange(30) % 3], Y_ERR[:-1]),
+        ),
     ]
     for key, name in (("smoteenn", "enn"), ("smotetomek", "tomek")):
         cases += [
-            Case("smote_not_a_sampler", (key,), ValueError, f"The 'smote' parameter of {_name(key)}",
-                 {"smote": "SMOTE"}, imblearn=False, methods=("fit", "fit_resample"),
-                 invalid_parameter=True),
-            Case(f"{name}_not_a_sampler", (key,), ValueError,
-                 f"The '{name}' parameter of {_name(key)}", {name: 3}, imblearn=False,
-                 methods=("fit", "fit_resample"), invalid_parameter=True),
+            Case(
+                "smote_not_a_sampler",
+                (key,),
+                ValueError,
+                f"The 'smote' parameter of {_name(key)}",
+                {"smote": "SMOTE"},
+                imblearn=False,
+                methods=("fit", "fit_resample"),
+                invalid_parameter=True,
+            ),
+            Case(
+                f"{name}_not_a_sampler",
+                (key,),
+                ValueError,
+                f"The '{name}' parameter of {_name(key)}",
+                {name: 3},
+                imblearn=False,
+                methods=("fit", "fit_resample"),
+                invalid_parameter=True,
+            ),
         ]
     return cases
 
@@ -558,11 +748,15 @@ def _svm_data():
 def _catalogue():
     cases = _param_cases()
     for id, X, y, exc, pattern in _data_cases():
-        keys = NUMERIC if id in _NUMERIC_ONLY else tuple(
-            k for k in VARIANT_KEYS if k not in NOMINAL)
+        keys = (
+            NUMERIC if id in _NUMERIC_ONLY else tuple(k for k in VARIANT_KEYS if k not in NOMINAL)
+        )
         if id == "bool_X":  # only interpolation subtracts rows (K-Means fails earlier)
-            keys = tuple(k for k in keys if by_key(k).kind != "cleaning"
-                         and k not in ("randomoversampler", "kmeanssmote"))
+            keys = tuple(
+                k
+                for k in keys
+                if by_key(k).kind != "cleaning" and k not in ("randomoversampler", "kmeanssmote")
+            )
         if id == "inconsistent_lengths":  # see the RandomOverSampler row below
             keys = tuple(k for k in keys if k != "randomoversampler")
         cases.append(Case(id, keys, exc, pattern, data=(X, y)))
@@ -571,8 +765,9 @@ def _catalogue():
         if id == "dict_float_value":  # these round per-sample or per-cluster counts
             keys = tuple(k for k in OVER if k not in ("adasyn", "kmeanssmote"))
         X = np.random.RandomState(1).normal(size=(len(y), 2))
-        cases.append(Case(f"strategy_{id}", keys, exc, pattern,
-                          {"sampling_strategy": strategy}, data=(X, y)))
+        cases.append(
+            Case(f"strategy_{id}", keys, exc, pattern, {"sampling_strategy": strategy}, data=(X, y))
+        )
     for name, id, params, X, y, exc, pattern in _algorithm_cases():
         keys = tuple(k for k in EVERY if _name(k) == name)
         if name == "BorderlineSMOTE":
@@ -581,15 +776,33 @@ def _catalogue():
     cases += _cleaning_and_family_cases()
     too_few = re.escape("Expected n_neighbors <= n_samples_fit")
     cases += [
-        Case("m_neighbors_above_n_samples", ("svmsmote",), ValueError, too_few,
-             {"m_neighbors": 500}, data=_svm_data),
-        Case("k_neighbors_above_class_size", ("svmsmote",), ValueError, too_few,
-             {"k_neighbors": 100}, data=_svm_data),
+        Case(
+            "m_neighbors_above_n_samples",
+            ("svmsmote",),
+            ValueError,
+            too_few,
+            {"m_neighbors": 500},
+            data=_svm_data,
+        ),
+        Case(
+            "k_neighbors_above_class_size",
+            ("svmsmote",),
+            ValueError,
+            too_few,
+            {"k_neighbors": 100},
+            data=_svm_data,
+        ),
         # imbalanced-learn raises an unrelated ValueError from a search of nothing
-        Case("class_without_support_vectors", ("svmsmote",), ValueError,
-             "All support vectors are considered as noise",
-             {"svm_estimator": _class_without_support_vectors()}, data=_svm_data,
-             imblearn=False, random_state=False),
+        Case(
+            "class_without_support_vectors",
+            ("svmsmote",),
+            ValueError,
+            "All support vectors are considered as noise",
+            {"svm_estimator": _class_without_support_vectors()},
+            data=_svm_data,
+            imblearn=False,
+            random_state=False,
+        ),
     ]
     return cases
 
@@ -620,8 +833,7 @@ def test_catalogue(case, key):
     implementations = [("smote_fast", lambda **p: ours(key, **p))]
     if case.imblearn and _imblearn_installed():
         cls = imblearn_class(key)
-        implementations.append(("imblearn",
-                                lambda **p: cls(**{**by_key(key).params, **p})))
+        implementations.append(("imblearn", lambda **p: cls(**{**by_key(key).params, **p})))
     for impl, make in implementations:
         sampler = make(**params)  # nothing is validated in __init__ ...
         if case.invalid_parameter:
@@ -659,8 +871,10 @@ def test_protocol_errors(key):
     # SMOTENC's categorical_features and SMOTEN's categorical_encoder may be
     # positional, as in imbalanced-learn; nothing else is
     first = 2 if key in NOMINAL else 1
-    with pytest.raises(TypeError, match=f"takes (from 1 to )?{first} positional arguments? "
-                                        f"but {first + 1} were given"):
+    with pytest.raises(
+        TypeError,
+        match=f"takes (from 1 to )?{first} positional arguments? but {first + 1} were given",
+    ):
         cls(*["auto"] * first)
     with pytest.raises(
         ValueError, match=re.escape(f"Invalid parameter 'foo' for estimator {name}(")

@@ -21,8 +21,12 @@ SEEDS = range(6)
 
 def gaussian_classes(seed, counts, n_features=4, shift=0.9, dtype=np.float64):
     rng = np.random.RandomState(seed)
-    X = np.vstack([rng.normal(loc=shift * label, size=(count, n_features))
-                   for label, count in enumerate(counts)]).astype(dtype)
+    X = np.vstack(
+        [
+            rng.normal(loc=shift * label, size=(count, n_features))
+            for label, count in enumerate(counts)
+        ]
+    ).astype(dtype)
     y = np.repeat(np.arange(len(counts)), counts)
     order = rng.permutation(len(y))
     return X[order], y[order]
@@ -72,35 +76,40 @@ def test_random_over_sampler_equals_imblearn(seed, shrinkage):
     if shrinkage == "per-class":
         shrinkage = {label: float(rng.uniform(0, 2)) for label in np.unique(y)}
     for random_state in seed_forms(seed):
-        ours, out, theirs, ref = both(sf.RandomOverSampler, imb_over.RandomOverSampler, X, y,
-                                      random_state, shrinkage=shrinkage)
+        ours, out, theirs, ref = both(
+            sf.RandomOverSampler,
+            imb_over.RandomOverSampler,
+            X,
+            y,
+            random_state,
+            shrinkage=shrinkage,
+        )
         same(out, ref)
         np.testing.assert_array_equal(ours.sample_indices_, theirs.sample_indices_)
         assert ours.shrinkage_ == theirs.shrinkage_
     # an instance advances as imbalanced-learn's does
     ours_state, theirs_state = np.random.RandomState(seed), np.random.RandomState(seed)
     sf.RandomOverSampler(random_state=ours_state, shrinkage=shrinkage).fit_resample(X, y)
-    imb_over.RandomOverSampler(random_state=theirs_state,
-                               shrinkage=shrinkage).fit_resample(X, y)
+    imb_over.RandomOverSampler(random_state=theirs_state, shrinkage=shrinkage).fit_resample(X, y)
     assert ours_state.randint(2**31) == theirs_state.randint(2**31)
 
 
 def test_random_over_sampler_copies_any_dtype():
-    X = np.array([["a", 1.0], ["b", np.nan], ["c", np.inf], ["d", 3.0], ["e", -0.0]],
-                 dtype=object)
+    X = np.array([["a", 1.0], ["b", np.nan], ["c", np.inf], ["d", 3.0], ["e", -0.0]], dtype=object)
     y = np.array([0, 0, 0, 1, 1])
     ours, out, theirs, ref = both(sf.RandomOverSampler, imb_over.RandomOverSampler, X, y, 0)
     assert out[0].dtype == object
     assert [str(v) for v in out[0].ravel()] == [str(v) for v in ref[0].ravel()]
-    np.testing.assert_array_equal(out[0][len(X):], X[ours.sample_indices_[len(X):]])
+    np.testing.assert_array_equal(out[0][len(X) :], X[ours.sample_indices_[len(X) :]])
 
 
 def test_random_over_sampler_keeps_float32_and_int_with_shrinkage():
     X, y = gaussian_classes(1, [80, 30])
     for dtype in (np.float32, np.int32):
         data = (X * 10).astype(dtype)
-        _, out, _, ref = both(sf.RandomOverSampler, imb_over.RandomOverSampler, data, y, 0,
-                              shrinkage=0.5)
+        _, out, _, ref = both(
+            sf.RandomOverSampler, imb_over.RandomOverSampler, data, y, 0, shrinkage=0.5
+        )
         assert out[0].dtype == dtype and ref[0].dtype == np.float64
         np.testing.assert_array_equal(out[0], ref[0].astype(dtype))
 
@@ -110,11 +119,12 @@ def test_random_over_sampler_sparse_keeps_sparse_rows(fmt):
     X, y = gaussian_classes(2, [80, 30])
     X[np.abs(X) < 0.8] = 0
     matrix = sparse.csr_matrix(X).asformat(fmt)
-    ours, out, _, ref = both(sf.RandomOverSampler, imb_over.RandomOverSampler, matrix, y, 0,
-                             shrinkage=0.5)
+    ours, out, _, ref = both(
+        sf.RandomOverSampler, imb_over.RandomOverSampler, matrix, y, 0, shrinkage=0.5
+    )
     assert out[0].format == fmt
-    synthetic, expected = out[0].toarray()[len(X):], ref[0].toarray()[len(X):]
-    parents = X[ours.sample_indices_[len(X):]]
+    synthetic, expected = out[0].toarray()[len(X) :], ref[0].toarray()[len(X) :]
+    parents = X[ours.sample_indices_[len(X) :]]
     # the noise lands on the parent's stored values only, with imbalanced-learn's values
     np.testing.assert_array_equal(synthetic != 0, parents != 0)
     np.testing.assert_array_equal(synthetic[parents != 0], expected[parents != 0])
@@ -123,11 +133,14 @@ def test_random_over_sampler_sparse_keeps_sparse_rows(fmt):
     same(out, ref)
 
 
-@pytest.mark.parametrize("shrinkage, error, message", [
-    ({0: 0.5}, ValueError, "should contain a shrinkage factor for each class"),
-    ({0: 0.5, 1: -1.0}, ValueError, "The shrinkage factor needs to be >= 0"),
-    (-1.0, ValueError, "'shrinkage' parameter of RandomOverSampler must be"),
-])
+@pytest.mark.parametrize(
+    "shrinkage, error, message",
+    [
+        ({0: 0.5}, ValueError, "should contain a shrinkage factor for each class"),
+        ({0: 0.5, 1: -1.0}, ValueError, "The shrinkage factor needs to be >= 0"),
+        (-1.0, ValueError, "'shrinkage' parameter of RandomOverSampler must be"),
+    ],
+)
 def test_random_over_sampler_shrinkage_errors(shrinkage, error, message):
     X, y = gaussian_classes(3, [40, 20])
     with pytest.raises(error, match=message):
@@ -153,9 +166,11 @@ def test_kmeans_smote_equals_imblearn(seed):
     y = np.repeat(np.arange(6) % 3, 60)
     keep = (y == 0) | (rng.rand(len(y)) < 0.5)
     X, y = X[keep], y[keep]
-    params = {"kmeans_estimator": int(rng.randint(2, 9)),
-              "cluster_balance_threshold": float(rng.uniform(0.05, 0.3)),
-              "density_exponent": "auto" if seed % 2 else float(rng.uniform(0.5, 3))}
+    params = {
+        "kmeans_estimator": int(rng.randint(2, 9)),
+        "cluster_balance_threshold": float(rng.uniform(0.05, 0.3)),
+        "density_exponent": "auto" if seed % 2 else float(rng.uniform(0.5, 3)),
+    }
     for random_state in seed_forms(seed):
         outcomes = []
         for cls in (sf.KMeansSMOTE, imb_over.KMeansSMOTE):
@@ -180,14 +195,17 @@ def test_kmeans_smote_one_clustering_per_call_for_int_seeds(monkeypatch):
     X, y = gaussian_classes(4, [150, 60, 60])
     fits = []
     real = MiniBatchKMeans.fit_predict
-    monkeypatch.setattr(MiniBatchKMeans, "fit_predict",
-                        lambda self, *a, **k: fits.append(1) or real(self, *a, **k))
-    sf.KMeansSMOTE(random_state=0, kmeans_estimator=3,
-                   cluster_balance_threshold=0.05).fit_resample(X, y)
+    monkeypatch.setattr(
+        MiniBatchKMeans, "fit_predict", lambda self, *a, **k: fits.append(1) or real(self, *a, **k)
+    )
+    sf.KMeansSMOTE(random_state=0, kmeans_estimator=3, cluster_balance_threshold=0.05).fit_resample(
+        X, y
+    )
     assert len(fits) == 1
     fits.clear()
-    sf.KMeansSMOTE(random_state=np.random.RandomState(0), kmeans_estimator=3,
-                   cluster_balance_threshold=0.05).fit_resample(X, y)
+    sf.KMeansSMOTE(
+        random_state=np.random.RandomState(0), kmeans_estimator=3, cluster_balance_threshold=0.05
+    ).fit_resample(X, y)
     assert len(fits) == 2  # a shared generator: refitted per class, as imbalanced-learn
 
 
@@ -198,13 +216,14 @@ def test_kmeans_smote_coinciding_cluster_rows_share_the_samples():
     sampler = sf.KMeansSMOTE(random_state=0, kmeans_estimator=3, k_neighbors=2)
     X_res, y_res = sampler.fit_resample(X, y)
     assert np.bincount(y_res).tolist() == [40, 40]
-    synthetic = [tuple(row) for row in X_res[len(X):]]
+    synthetic = [tuple(row) for row in X_res[len(X) :]]
     assert synthetic.count((1.0, 1.0)) == synthetic.count((5.0, 5.0)) == 10
     with pytest.raises(ValueError, match="NaN"):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            imb_over.KMeansSMOTE(random_state=0, kmeans_estimator=3,
-                                 k_neighbors=2).fit_resample(X, y)
+            imb_over.KMeansSMOTE(random_state=0, kmeans_estimator=3, k_neighbors=2).fit_resample(
+                X, y
+            )
 
 
 def test_kmeans_smote_errors():
@@ -226,10 +245,14 @@ def test_edited_nearest_neighbours_equals_imblearn(seed, kind_sel):
     rng = np.random.RandomState(seed)
     X, y = gaussian_classes(seed, random_counts(rng))
     strategy = ["auto", "all", "majority", "not majority", [int(y[0])]][seed % 5]
-    params = {"kind_sel": kind_sel, "sampling_strategy": strategy,
-              "n_neighbors": int(rng.randint(1, 6))}
-    ours, out, theirs, ref = both(sf.EditedNearestNeighbours,
-                                  imb_under.EditedNearestNeighbours, X, y, **params)
+    params = {
+        "kind_sel": kind_sel,
+        "sampling_strategy": strategy,
+        "n_neighbors": int(rng.randint(1, 6)),
+    }
+    ours, out, theirs, ref = both(
+        sf.EditedNearestNeighbours, imb_under.EditedNearestNeighbours, X, y, **params
+    )
     same(out, ref)
     np.testing.assert_array_equal(ours.sample_indices_, theirs.sample_indices_)
 
@@ -238,20 +261,27 @@ def test_edited_nearest_neighbours_with_a_neighbours_object_and_sparse_input():
     from sklearn.neighbors import NearestNeighbors
 
     X, y = gaussian_classes(7, [120, 60, 40])
-    ours, out, _, ref = both(sf.EditedNearestNeighbours, imb_under.EditedNearestNeighbours,
-                             X, y, n_neighbors=NearestNeighbors(n_neighbors=4))
+    ours, out, _, ref = both(
+        sf.EditedNearestNeighbours,
+        imb_under.EditedNearestNeighbours,
+        X,
+        y,
+        n_neighbors=NearestNeighbors(n_neighbors=4),
+    )
     same(out, ref)
     X[np.abs(X) < 0.5] = 0
-    _, out, _, ref = both(sf.EditedNearestNeighbours, imb_under.EditedNearestNeighbours,
-                          sparse.csr_matrix(X), y)
+    _, out, _, ref = both(
+        sf.EditedNearestNeighbours, imb_under.EditedNearestNeighbours, sparse.csr_matrix(X), y
+    )
     same(out, ref)
 
 
 def test_edited_nearest_neighbours_mode_works_with_string_labels():
     X, y = gaussian_classes(8, [100, 50, 30])
     names = np.array(["cat", "dog", "eel"])
-    _, out, _, ref = both(sf.EditedNearestNeighbours, imb_under.EditedNearestNeighbours,
-                          X, y, kind_sel="mode")
+    _, out, _, ref = both(
+        sf.EditedNearestNeighbours, imb_under.EditedNearestNeighbours, X, y, kind_sel="mode"
+    )
     ours = sf.EditedNearestNeighbours(kind_sel="mode").fit_resample(X, names[y])
     np.testing.assert_array_equal(ours[1], names[ref[1]])
     with pytest.raises(TypeError):
@@ -263,8 +293,9 @@ def test_tomek_links_equals_imblearn(seed):
     rng = np.random.RandomState(seed)
     X, y = gaussian_classes(seed, random_counts(rng), n_features=int(rng.randint(2, 6)))
     strategy = ["auto", "all", "majority", [int(y[-1])]][seed % 4]
-    ours, out, theirs, ref = both(sf.TomekLinks, imb_under.TomekLinks, X, y,
-                                  sampling_strategy=strategy)
+    ours, out, theirs, ref = both(
+        sf.TomekLinks, imb_under.TomekLinks, X, y, sampling_strategy=strategy
+    )
     same(out, ref)
     np.testing.assert_array_equal(ours.sample_indices_, theirs.sample_indices_)
 
@@ -280,9 +311,11 @@ def test_cleaners_exclude_the_row_itself_by_index_on_duplicates():
 
 def test_cleaning_strategy_errors():
     X, y = gaussian_classes(9, [50, 30, 20])
-    for strategy, message in [(0.5, "can be a float only when the type of target is binary"),
-                              ([7], "target class is/are not present"),
-                              (lambda y: {0: 10}, "as a dict for cleaning methods is not")]:
+    for strategy, message in [
+        (0.5, "can be a float only when the type of target is binary"),
+        ([7], "target class is/are not present"),
+        (lambda y: {0: 10}, "as a dict for cleaning methods is not"),
+    ]:
         with pytest.raises(ValueError, match=message):
             sf.EditedNearestNeighbours(sampling_strategy=strategy).fit_resample(X, y)
     with pytest.raises(ValueError, match="methods do let the user specify"):
@@ -300,14 +333,14 @@ def test_combinations_equal_imblearn(seed, combination):
     rng = np.random.RandomState(seed)
     X, y = gaussian_classes(seed, random_counts(rng))
     for random_state in seed_forms(seed):
-        ours, out, theirs, ref = both(getattr(sf, combination),
-                                      getattr(imb_combine, combination), X, y, random_state)
+        ours, out, theirs, ref = both(
+            getattr(sf, combination), getattr(imb_combine, combination), X, y, random_state
+        )
         same(out, ref)
         assert ours.sampling_strategy_ == theirs.sampling_strategy_ == "auto"
 
 
-@pytest.mark.parametrize("over", ["BorderlineSMOTE", "ADASYN", "KMeansSMOTE",
-                                  "RandomOverSampler"])
+@pytest.mark.parametrize("over", ["BorderlineSMOTE", "ADASYN", "KMeansSMOTE", "RandomOverSampler"])
 def test_combinations_accept_any_over_sampler(over):
     X, y = gaussian_classes(10, [150, 50])
     params = {"cluster_balance_threshold": 0.05} if over == "KMeansSMOTE" else {}

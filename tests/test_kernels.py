@@ -31,6 +31,7 @@ from smote_fast import ExactNearestNeighbors, _interpolate, _knn, _knn_lowd, _ne
 
 # ------------------------------------------------------------------ k-NN paths
 
+
 @pytest.fixture(params=sorted(FORCED_PATHS))
 def path(request, monkeypatch):
     """Forces one k-NN path; each test checks with ``assert_ran`` that it ran."""
@@ -80,10 +81,22 @@ def test_every_tile_variant_certifies_the_exact_neighbours(widest, single_precis
     margin = 4.0 * (reference.shape[1] + 10) * _neighbors._UNIT_ROUNDOFF[single_precision]
     previous = _knn.limit_tile_variant(widest)
     try:
-        _knn.knn_gemm(query, reference, rows, reference.mean(axis=0, dtype=np.float64),
-                      n_candidates, single_precision, margin,
-                      _neighbors._SLACK[single_precision], indices, distances, failed, 2,
-                      37, 100)
+        _knn.knn_gemm(
+            query,
+            reference,
+            rows,
+            reference.mean(axis=0, dtype=np.float64),
+            n_candidates,
+            single_precision,
+            margin,
+            _neighbors._SLACK[single_precision],
+            indices,
+            distances,
+            failed,
+            2,
+            37,
+            100,
+        )
     finally:
         _knn.limit_tile_variant(previous)
     assert not failed.any()
@@ -118,11 +131,18 @@ def test_huge_magnitudes_fall_back_to_exact(path):
     rng = np.random.RandomState(5)
     X = rng.normal(size=(300, 30)) * 1e200
     rows = np.arange(X.shape[0])
-    np.testing.assert_array_equal(kneighbors(X, X, 4, query_in_reference=rows),
-                                  np.argsort(
-                                      np.where(np.eye(300, dtype=bool), np.inf,
-                                               ((X[:, None] / 1e200 - X[None] / 1e200) ** 2)
-                                               .sum(-1)), axis=1, kind="stable")[:, :4])
+    np.testing.assert_array_equal(
+        kneighbors(X, X, 4, query_in_reference=rows),
+        np.argsort(
+            np.where(
+                np.eye(300, dtype=bool),
+                np.inf,
+                ((X[:, None] / 1e200 - X[None] / 1e200) ** 2).sum(-1),
+            ),
+            axis=1,
+            kind="stable",
+        )[:, :4],
+    )
 
 
 def test_float32_agrees_with_float64(path):
@@ -130,8 +150,9 @@ def test_float32_agrees_with_float64(path):
     X = rng.normal(size=(800, 24))
     rows = np.arange(X.shape[0])
     idx64, d64 = kneighbors(X, X, 5, query_in_reference=rows, return_distance=True)
-    idx32, d32 = kneighbors(X.astype(np.float32), X.astype(np.float32), 5,
-                            query_in_reference=rows, return_distance=True)
+    idx32, d32 = kneighbors(
+        X.astype(np.float32), X.astype(np.float32), 5, query_in_reference=rows, return_distance=True
+    )
     assert (idx32 == idx64).mean() > 0.99
     np.testing.assert_allclose(d32, d64, rtol=1e-5)
 
@@ -148,8 +169,9 @@ def test_csr_equals_dense(dtype, index_dtype, sparse_path, monkeypatch):
     with paths_taken() as paths:
         got = kneighbors(X, X, 6, query_in_reference=rows)
     assert paths == [sparse_path]
-    np.testing.assert_array_equal(got, kneighbors(X.toarray(), X.toarray(), 6,
-                                                  query_in_reference=rows))
+    np.testing.assert_array_equal(
+        got, kneighbors(X.toarray(), X.toarray(), 6, query_in_reference=rows)
+    )
 
 
 def test_exact_nearest_neighbors_interface():
@@ -164,8 +186,11 @@ def test_exact_nearest_neighbors_interface():
     np.testing.assert_array_equal(without_self, reference_knn(X, X, 3, np.arange(50))[0])
     graph = nn.kneighbors_graph(X[:5])
     assert graph.shape == (5, 50) and graph.nnz == 20
-    with pytest.raises(ValueError, match="Expected n_neighbors <= n_samples_fit, but "
-                                         "n_neighbors = 51, n_samples_fit = 50, n_samples = 2"):
+    with pytest.raises(
+        ValueError,
+        match="Expected n_neighbors <= n_samples_fit, but "
+        "n_neighbors = 51, n_samples_fit = 50, n_samples = 2",
+    ):
         nn.kneighbors(X[:2], n_neighbors=51)
     assert nn.get_params() == {"n_jobs": None, "n_neighbors": 4}
 
@@ -175,9 +200,13 @@ def test_grid_queries_outside_the_grid_and_on_its_edges(dtype, monkeypatch):
     force_path(monkeypatch, "grid")
     rng = np.random.RandomState(10)
     reference = rng.uniform(-1, 1, size=(3000, 2)).astype(dtype)
-    query = np.vstack([rng.uniform(-50, 50, size=(200, 2)),  # mostly far outside
-                       [[-1, -1], [1, 1], [1, -1], [0, 0]],  # corners and centre
-                       reference[:50]]).astype(dtype)
+    query = np.vstack(
+        [
+            rng.uniform(-50, 50, size=(200, 2)),  # mostly far outside
+            [[-1, -1], [1, 1], [1, -1], [0, 0]],  # corners and centre
+            reference[:50],
+        ]
+    ).astype(dtype)
     with paths_taken() as paths:
         got = kneighbors(query, reference, 7)
     assert paths == ["grid"]
@@ -228,7 +257,8 @@ def test_kneighbors_exact_order_with_outside_queries(data, n_features, global_ra
     n_ref, k = 900, 7
     if data.startswith("tie_free"):
         reference = rng.normal(size=(n_ref, n_features)).astype(
-            "float32" if data.endswith("32") else "float64")
+            "float32" if data.endswith("32") else "float64"
+        )
     elif data == "grid":
         reference = integer_grid(rng, n_ref, n_features)
     else:
@@ -236,8 +266,9 @@ def test_kneighbors_exact_order_with_outside_queries(data, n_features, global_ra
         reference = reference[rng.randint(0, len(reference), size=n_ref)]
     # queries: 300 rows of the reference itself (excluded by index) and 100 new rows
     own = rng.choice(n_ref, 300, replace=False)
-    query = np.concatenate([reference[own],
-                            rng.normal(size=(100, n_features)).astype(reference.dtype)])
+    query = np.concatenate(
+        [reference[own], rng.normal(size=(100, n_features)).astype(reference.dtype)]
+    )
     if data == "grid":
         query[300:] = integer_grid(rng, 100, n_features)
     query_in_reference = np.concatenate([own, np.full(100, -1)])
@@ -249,10 +280,17 @@ def test_kneighbors_exact_order_with_outside_queries(data, n_features, global_ra
         np.testing.assert_array_equal(got, expected)
     else:  # float32 input: the same as its float64 image (tie-free data)
         np.testing.assert_array_equal(
-            got, kneighbors(query.astype(np.float64), reference.astype(np.float64), k,
-                            query_in_reference=query_in_reference))
+            got,
+            kneighbors(
+                query.astype(np.float64),
+                reference.astype(np.float64),
+                k,
+                query_in_reference=query_in_reference,
+            ),
+        )
     _, distances = kneighbors(
-        query, reference, k, query_in_reference=query_in_reference, return_distance=True)
+        query, reference, k, query_in_reference=query_in_reference, return_distance=True
+    )
     np.testing.assert_allclose(distances, expected_dist, rtol=1e-12, atol=1e-12)
     for i, j in enumerate(own):
         assert j not in got[i], "a query row is its own neighbour"
@@ -265,8 +303,9 @@ def test_kneighbors_sparse_equals_dense(global_random_seed):
     own = np.arange(0, 400, 3)
     query = reference[own]
     dense = kneighbors(query, reference, 5, query_in_reference=own)
-    got = kneighbors(sparse.csr_matrix(query), sparse.csr_matrix(reference), 5,
-                     query_in_reference=own)
+    got = kneighbors(
+        sparse.csr_matrix(query), sparse.csr_matrix(reference), 5, query_in_reference=own
+    )
     np.testing.assert_array_equal(got, dense)
     np.testing.assert_array_equal(dense, reference_knn(query, reference, 5, exclude=own)[0])
 
@@ -314,8 +353,9 @@ def test_dense_bitwise_equal_to_numpy(dtype, scaled, n_threads):
     X = (rng.normal(size=(300, 7)) * rng.lognormal(size=(1, 7))).astype(dtype)
     base, neighbor, steps, scale = draws(300, 5000, 1)
     out = np.full((5010, 7), -1, dtype=dtype)
-    _interpolate.interpolate_dense(X, base, neighbor, steps,
-                                   scale if scaled else np.empty(0), out, 10, n_threads)
+    _interpolate.interpolate_dense(
+        X, base, neighbor, steps, scale if scaled else np.empty(0), out, 10, n_threads
+    )
     expected = numpy_formula(X, base, neighbor, steps, scale if scaled else None)
     np.testing.assert_array_equal(out[10:], expected)
     assert (out[:10] == -1).all()  # rows before the offset untouched
@@ -339,21 +379,35 @@ def test_csr_rows_equal_dense(dtype, index_dtype, scaled):
     scale_arg = scale if scaled else np.empty(0)
     indices, indptr = X.indices.astype(index_dtype), X.indptr.astype(index_dtype)
     nnz = np.empty(400, dtype=np.int64)
-    _interpolate.csr_synthetic_rows(X.data, indices, indptr, base, neighbor, steps, scale_arg,
-                                    nnz, np.empty(0, dtype), np.empty(0, index_dtype), True, 1)
+    _interpolate.csr_synthetic_rows(
+        X.data,
+        indices,
+        indptr,
+        base,
+        neighbor,
+        steps,
+        scale_arg,
+        nnz,
+        np.empty(0, dtype),
+        np.empty(0, index_dtype),
+        True,
+        1,
+    )
     starts = np.concatenate([[0], np.cumsum(nnz)[:-1]]).astype(np.int64)
     data = np.empty(nnz.sum(), dtype)
     cols = np.empty(nnz.sum(), index_dtype)
-    _interpolate.csr_synthetic_rows(X.data, indices, indptr, base, neighbor, steps, scale_arg,
-                                    starts, data, cols, False, 2)
+    _interpolate.csr_synthetic_rows(
+        X.data, indices, indptr, base, neighbor, steps, scale_arg, starts, data, cols, False, 2
+    )
     out_indptr = np.concatenate([[0], np.cumsum(nnz)])
     result = sparse.csr_matrix((data, cols, out_indptr), shape=(400, 30))
     expected = numpy_formula(X.toarray(), base, neighbor, steps, scale if scaled else None)
     np.testing.assert_array_equal(result.toarray(), expected)
     assert (data != 0).all()  # zeros are not stored
     # column indices strictly increasing within each output row
-    assert all((np.diff(cols[a:b]) > 0).all()
-               for a, b in zip(out_indptr[:-1], out_indptr[1:], strict=True))
+    assert all(
+        (np.diff(cols[a:b]) > 0).all() for a, b in zip(out_indptr[:-1], out_indptr[1:], strict=True)
+    )
 
 
 def test_resolve_pairs_maps_flat_draws():
@@ -371,12 +425,15 @@ def test_resolve_pairs_maps_flat_draws():
 
 
 def numpy_draws(random_state, high, n_ints, n_doubles):
-    return (random_state.randint(low=0, high=high, size=n_ints),
-            random_state.random_sample(n_doubles))
+    return (
+        random_state.randint(low=0, high=high, size=n_ints),
+        random_state.random_sample(n_doubles),
+    )
 
 
-@pytest.mark.parametrize("high", [1, 2, 3, 500, 50_000, 2**31 + 5, 2**32 - 1, 2**32,
-                                  2**32 + 1, 2**40])
+@pytest.mark.parametrize(
+    "high", [1, 2, 3, 500, 50_000, 2**31 + 5, 2**32 - 1, 2**32, 2**32 + 1, 2**40]
+)
 @pytest.mark.parametrize("skip", [0, 1, 623, 624, 1000])
 @pytest.mark.parametrize("sizes", [(0, 0), (1, 0), (0, 1), (7, 3), (2000, 1500)])
 def test_values_and_final_state_equal_numpys(high, skip, sizes):
@@ -398,8 +455,11 @@ def test_the_kernel_is_used_for_mt19937(monkeypatch):
     random = random_module()
     calls = []
     real = random._legacy_draws.randint_then_random_sample
-    monkeypatch.setattr(random._legacy_draws, "randint_then_random_sample",
-                        lambda *args: calls.append(args) or real(*args))
+    monkeypatch.setattr(
+        random._legacy_draws,
+        "randint_then_random_sample",
+        lambda *args: calls.append(args) or real(*args),
+    )
     random.randint_then_random_sample(np.random.RandomState(0), 10, 5, 5)
     assert len(calls) == 1
 
@@ -451,21 +511,36 @@ def test_seeded_draws_equal_a_fresh_randomstate(seed, high):
 
 # ------------------------------------------------------------- label encoding
 
-LABEL_SETS = [[0, 1], [0, 1, 2, 3], [0, 2, 5], [3, 7], [255, 0], [256, 1], [-1, 1],
-              [-5, 0, 9], [10**12, 3]]
+LABEL_SETS = [
+    [0, 1],
+    [0, 1, 2, 3],
+    [0, 2, 5],
+    [3, 7],
+    [255, 0],
+    [256, 1],
+    [-1, 1],
+    [-5, 0, 9],
+    [10**12, 3],
+]
 
 
-@pytest.mark.parametrize("labels, dtype", [
-    (labels, dtype) for labels in LABEL_SETS
-    for dtype in (np.intp, np.int32, np.uint8, np.int64)
-    if np.iinfo(dtype).min <= min(labels) and max(labels) <= np.iinfo(dtype).max])
+@pytest.mark.parametrize(
+    "labels, dtype",
+    [
+        (labels, dtype)
+        for labels in LABEL_SETS
+        for dtype in (np.intp, np.int32, np.uint8, np.int64)
+        if np.iinfo(dtype).min <= min(labels) and max(labels) <= np.iinfo(dtype).max
+    ],
+)
 def test_encode_labels_equals_unique(labels, dtype):
     rng = np.random.RandomState(len(labels))
     y = rng.choice(np.asarray(labels), size=1000).astype(dtype)
-    y[:len(labels)] = labels  # every label present
+    y[: len(labels)] = labels  # every label present
     classes, codes, counts = encode_labels(y)
     expected_classes, expected_codes, expected_counts = np.unique(
-        y, return_inverse=True, return_counts=True)
+        y, return_inverse=True, return_counts=True
+    )
     np.testing.assert_array_equal(classes, expected_classes)
     assert classes.dtype == y.dtype
     np.testing.assert_array_equal(codes, expected_codes)
@@ -482,13 +557,16 @@ def test_strided_labels_and_rows_of():
 # ------------------------------------------------- path choice, failed allocations
 
 
-@pytest.mark.parametrize(("shape", "k", "expected"), [
-    ((50, 20), 5, "direct"),          # few references
-    ((3000, 2), 5, "grid"),           # few features
-    ((3000, 4), 5, "kdtree"),         # beyond the grid's features
-    ((3000, 20), 5, "gemm"),          # moderate dimension
-    ((3000, 20), 2999, "direct"),     # every reference a neighbour
-])
+@pytest.mark.parametrize(
+    ("shape", "k", "expected"),
+    [
+        ((50, 20), 5, "direct"),  # few references
+        ((3000, 2), 5, "grid"),  # few features
+        ((3000, 4), 5, "kdtree"),  # beyond the grid's features
+        ((3000, 20), 5, "gemm"),  # moderate dimension
+        ((3000, 20), 2999, "direct"),  # every reference a neighbour
+    ],
+)
 def test_default_thresholds_choose_the_expected_path(shape, k, expected):
     X = np.random.RandomState(14).uniform(size=shape)
     rows = np.arange(shape[0])
@@ -512,11 +590,13 @@ def test_failed_scratch_allocation_raises_memory_error():
     boxes = np.zeros((1, 3))
     rows = np.full(4, -1, dtype=np.intp)
     with pytest.raises(MemoryError):
-        _knn_lowd.knn_kdtree(X[:4], X, np.arange(64), nodes, nodes, boxes, boxes, 2**58,
-                             rows, indices, distances, 2)
+        _knn_lowd.knn_kdtree(
+            X[:4], X, np.arange(64), nodes, nodes, boxes, boxes, 2**58, rows, indices, distances, 2
+        )
     with pytest.raises(MemoryError):  # the stack's size itself overflows
-        _knn_lowd.knn_kdtree(X[:4], X, np.arange(64), nodes, nodes, boxes, boxes, 2**62,
-                             rows, indices, distances, 2)
+        _knn_lowd.knn_kdtree(
+            X[:4], X, np.arange(64), nodes, nodes, boxes, boxes, 2**62, rows, indices, distances, 2
+        )
 
 
 @pytest.mark.parametrize("single_precision", [True, False])
@@ -528,22 +608,52 @@ def test_failed_gemm_allocation_raises_memory_error(single_precision):
     distances = np.zeros((50, 5))
     failed = np.zeros(50, dtype=np.uint8)
     with pytest.raises(MemoryError):
-        _knn.knn_gemm(X[:50], X, rows, X.mean(axis=0), 9, single_precision, 1e-3, 1e-30,
-                      indices, distances, failed, 2, 16, 2**50)
+        _knn.knn_gemm(
+            X[:50],
+            X,
+            rows,
+            X.mean(axis=0),
+            9,
+            single_precision,
+            1e-3,
+            1e-30,
+            indices,
+            distances,
+            failed,
+            2,
+            16,
+            2**50,
+        )
     with pytest.raises(ValueError, match="n_candidates"):
-        _knn.knn_gemm(X[:50], X, rows, X.mean(axis=0), 301, single_precision, 1e-3, 1e-30,
-                      indices, distances, failed, 2, 16, 256)
+        _knn.knn_gemm(
+            X[:50],
+            X,
+            rows,
+            X.mean(axis=0),
+            301,
+            single_precision,
+            1e-3,
+            1e-30,
+            indices,
+            distances,
+            failed,
+            2,
+            16,
+            256,
+        )
 
 
 # ------------------------------------------------------- sparse: inverted index
+
 
 def awkward_sparse(rng, n_rows=600, n_features=3000, nnz=6, dtype=np.float64):
     """CSR rows that mostly share no column (``nnz`` of ``n_features``), with
     duplicated rows, empty rows and a few dense rows mixed in: ties on purpose."""
     rows = np.repeat(np.arange(n_rows), nnz)
     cols = rng.randint(0, n_features, size=rows.size)
-    X = sparse.csr_matrix((rng.exponential(size=rows.size), (rows, cols)),
-                          shape=(n_rows, n_features)).tolil()
+    X = sparse.csr_matrix(
+        (rng.exponential(size=rows.size), (rows, cols)), shape=(n_rows, n_features)
+    ).tolil()
     X[rng.choice(n_rows, 25, replace=False)] = 0  # empty rows
     for row in rng.choice(n_rows, 3, replace=False):  # dense rows
         X[row] = rng.exponential(size=(1, n_features))
@@ -569,16 +679,16 @@ def test_csr_index_matches_reference_and_merge(dtype, k, global_random_seed, mon
     np.testing.assert_array_equal(got_dist, expected_dist)  # same sums, same order
     force_sparse_path(monkeypatch, "csr")
     with paths_taken() as paths:
-        merged, merged_dist = kneighbors(X, X, k, query_in_reference=rows,
-                                         return_distance=True)
+        merged, merged_dist = kneighbors(X, X, k, query_in_reference=rows, return_distance=True)
     assert paths == ["csr"]
     np.testing.assert_array_equal(got, merged)
     np.testing.assert_array_equal(got_dist, merged_dist)
 
 
 @pytest.mark.parametrize("index_dtype", [np.int32, np.int64])
-def test_csr_index_query_subset_csc_and_mixed_index_dtypes(index_dtype, global_random_seed,
-                                                           monkeypatch):
+def test_csr_index_query_subset_csc_and_mixed_index_dtypes(
+    index_dtype, global_random_seed, monkeypatch
+):
     rng = np.random.RandomState([global_random_seed, 32])
     reference = awkward_sparse(rng, n_rows=500)
     query = awkward_sparse(rng, n_rows=90)
@@ -586,8 +696,11 @@ def test_csr_index_query_subset_csc_and_mixed_index_dtypes(index_dtype, global_r
     query.indptr = query.indptr.astype(index_dtype)
     force_sparse_path(monkeypatch, "csr_index")
     expected = reference_knn(query.toarray(), reference.toarray(), 7)[0]
-    for q, r in ((query, reference), (query.tocsc(), reference.tocsc()),
-                 (sparse.csc_array(query), sparse.csr_array(reference))):
+    for q, r in (
+        (query, reference),
+        (query.tocsc(), reference.tocsc()),
+        (sparse.csc_array(query), sparse.csr_array(reference)),
+    ):
         with paths_taken() as paths:
             got = kneighbors(q, r, 7)
         assert paths == ["csr_index"]
@@ -624,8 +737,11 @@ def test_sparse_path_choice_follows_the_cost_model():
     large = awkward_sparse(rng, n_rows=3000, n_features=20000, nnz=10)
     for query, reference, path in ((small[:3], small, "csr"), (large, large, "csr_index")):
         problem = _neighbors._Problem(query, reference, 5, np.full(query.shape[0], -1), 1, None)
-        cheaper = ("csr_index" if _neighbors.sparse_index_cost(problem)
-                   < _neighbors.sparse_merge_cost(problem) else "csr")
+        cheaper = (
+            "csr_index"
+            if _neighbors.sparse_index_cost(problem) < _neighbors.sparse_merge_cost(problem)
+            else "csr"
+        )
         assert cheaper == path
         with paths_taken() as paths:
             kneighbors(query, reference, 5)
@@ -658,8 +774,10 @@ def test_sparse_output_keeps_int32_indices_when_its_values_fit(monkeypatch):
 
     rng = np.random.RandomState(3)
     rows = np.repeat(np.arange(400), 20)
-    X = sparse.csr_matrix((rng.exponential(size=rows.size),
-                           (rows, rng.randint(0, 10**7, size=rows.size))), shape=(400, 10**7))
+    X = sparse.csr_matrix(
+        (rng.exponential(size=rows.size), (rows, rng.randint(0, 10**7, size=rows.size))),
+        shape=(400, 10**7),
+    )
     y = np.r_[np.zeros(320, dtype=int), np.ones(80, dtype=int)]  # 240 new x 10^7 > 2^31
     written = []
     real = _interpolate.csr_synthetic_rows

@@ -640,10 +640,13 @@ def resample_both(variant, X, y, X_reference=None, global_seed=None, **params):
 @pytest.mark.parametrize("variant", BA_VARIANTS)
 def test_equals_imblearn_blobs(variant, n_classes, dtype, random_state):
     rng = np.random.RandomState([n_classes, BA_VARIANTS.index(variant), dtype().itemsize])
-    X, y = gaussian_classes(rng, class_sizes(rng, n_classes), int(rng.choice([2, 5, 12])), dtype=dtype)
+    X, y = gaussian_classes(
+        rng, class_sizes(rng, n_classes), int(rng.choice([2, 5, 12])), dtype=dtype
+    )
     seed = int(rng.randint(2**31))
-    state = {"int": seed, "RandomState": lambda: np.random.RandomState(seed),
-             "None": None}[random_state]
+    state = {"int": seed, "RandomState": lambda: np.random.RandomState(seed), "None": None}[
+        random_state
+    ]
     sampler, (_, y_res) = resample_both(variant, X, y, random_state=state, global_seed=seed)
     assert len(y_res) > len(y), "nothing generated: the test is vacuous"
     if variant != "adasyn":
@@ -655,14 +658,25 @@ def test_borderline2_neighbours_with_k_below_equal_and_above_m(k_neighbors, m_ne
     # k <= m reuses the m-NN search over all rows, k > m runs its own
     rng = np.random.RandomState(k_neighbors * 100 + m_neighbors)
     X, y = gaussian_classes(rng, [300, 60, 45], 4)
-    sampler, _ = resample_both("borderline2", X, y, random_state=7,
-                               k_neighbors=k_neighbors, m_neighbors=m_neighbors)
+    sampler, _ = resample_both(
+        "borderline2", X, y, random_state=7, k_neighbors=k_neighbors, m_neighbors=m_neighbors
+    )
     assert sampler.in_danger_indices, "no sample in danger: the test is vacuous"
     assert sampler.nn_k_.n_samples_fit_ == X.shape[0]
 
 
-@pytest.mark.parametrize("container", ["csr_matrix", "csc_matrix", "csr_array", "csc_array",
-                                       "csr_matrix_float32", "csc_array_float32", "pandas"])
+@pytest.mark.parametrize(
+    "container",
+    [
+        "csr_matrix",
+        "csc_matrix",
+        "csr_array",
+        "csc_array",
+        "csr_matrix_float32",
+        "csc_array_float32",
+        "pandas",
+    ],
+)
 @pytest.mark.parametrize("variant", BA_VARIANTS)
 def test_equals_imblearn_containers(variant, container):
     rng = np.random.RandomState([7, BA_VARIANTS.index(variant)])
@@ -744,8 +758,9 @@ PATH_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("variant", "path"), PATH_CASES,
-                         ids=[f"{key}-{path}" for key, path in PATH_CASES])
+@pytest.mark.parametrize(
+    ("variant", "path"), PATH_CASES, ids=[f"{key}-{path}" for key, path in PATH_CASES]
+)
 def test_parity_on_every_knn_path(variant, path, monkeypatch):
     n_features, counts, density, strategy = PATH_DATA[path]
     if path in SPARSE_PATHS:
@@ -780,8 +795,9 @@ def mostly_disjoint_sparse(rng, n_rows=400, n_features=3000, nnz=8, n_dense=3):
     mixed in (tie-free: imbalanced-learn's neighbour order is not defined on ties)."""
     rows = np.repeat(np.arange(n_rows), nnz)
     cols = rng.randint(0, n_features, size=rows.size)
-    X = sparse.csr_matrix((rng.exponential(size=rows.size), (rows, cols)),
-                          shape=(n_rows, n_features)).toarray()
+    X = sparse.csr_matrix(
+        (rng.exponential(size=rows.size), (rows, cols)), shape=(n_rows, n_features)
+    ).toarray()
     X[rng.choice(n_rows, n_dense, replace=False)] = rng.exponential(size=(n_dense, n_features))
     y = (rng.uniform(size=n_rows) < 0.25).astype(np.int64)
     return X, y
@@ -790,8 +806,7 @@ def mostly_disjoint_sparse(rng, n_rows=400, n_features=3000, nnz=8, n_dense=3):
 @pytest.mark.parametrize("fmt", ["csr_matrix", "csc_matrix"])
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
 @pytest.mark.parametrize("variant", SPARSE_SEARCHING)
-def test_parity_sparse_inverted_index(variant, dtype, fmt, global_random_seed,
-                                      smote_fast_class):
+def test_parity_sparse_inverted_index(variant, dtype, fmt, global_random_seed, smote_fast_class):
     """Every sampler that searches sparse X goes through the inverted-index path
     and gives imbalanced-learn's output."""
     rng = np.random.RandomState([global_random_seed, 41])

@@ -26,8 +26,9 @@ def gaussian(n_classes=2, n_features=4, seed=0, n_max=240, shift=1.2, dtype="flo
     """Overlapping Gaussian classes (danger and safe support vectors both occur),
     rows shuffled; continuous, hence tie-free with probability one."""
     counts = [n_max, n_max // 2, n_max // 4, n_max // 5][:n_classes]
-    return gaussian_classes(np.random.RandomState(seed), counts, n_features, shift=shift,
-                            dtype=dtype)
+    return gaussian_classes(
+        np.random.RandomState(seed), counts, n_features, shift=shift, dtype=dtype
+    )
 
 
 def _states(random_state):
@@ -90,8 +91,9 @@ SEEDS = {
 @pytest.mark.parametrize("out_step", [0, 0.5, 1])
 def test_same_as_imblearn(n_classes, seed_kind, out_step):
     X, y = gaussian(n_classes, seed=n_classes)
-    (X_im, y_im), = assert_same(
-        lambda: {"random_state": SEEDS[seed_kind](), "out_step": out_step}, X, y)[0]
+    ((X_im, y_im),) = assert_same(
+        lambda: {"random_state": SEEDS[seed_kind](), "out_step": out_step}, X, y
+    )[0]
     assert len(y_im) > len(y)
 
 
@@ -105,16 +107,16 @@ def test_same_as_imblearn_two_calls(seed_kind):
 @pytest.mark.parametrize("strategy", ["all", "minority", "not minority", 0.8])
 def test_sampling_strategies(strategy):
     X, y = gaussian(3 if strategy != 0.8 else 2, seed=2)
-    assert_same(lambda: {"random_state": np.random.RandomState(0),
-                         "sampling_strategy": strategy}, X, y)
+    assert_same(
+        lambda: {"random_state": np.random.RandomState(0), "sampling_strategy": strategy}, X, y
+    )
 
 
 def test_every_class_sampled_and_nothing_to_sample():
     X, y = gaussian(4, seed=3)
     counts = np.bincount(y)
     more = {c: int(n) + 30 for c, n in enumerate(counts)}
-    assert_same(lambda: {"random_state": np.random.RandomState(1),
-                         "sampling_strategy": more}, X, y)
+    assert_same(lambda: {"random_state": np.random.RandomState(1), "sampling_strategy": more}, X, y)
     same = {c: int(n) for c, n in enumerate(counts)}
     _, sf = assert_same(lambda: {"random_state": 1, "sampling_strategy": same}, X, y)
     assert not hasattr(sf.svm_estimator_, "support_")  # never fitted, as imblearn
@@ -134,9 +136,9 @@ def test_sparse(fmt):
     X[np.abs(X) < 0.6] = 0.0  # sparse, still tie-free
     X_sparse = sparse.csr_array(X) if fmt == "csr_array" else sparse.csr_matrix(X).asformat(fmt)
     im_out, _ = assert_same(lambda: {"random_state": np.random.RandomState(2)}, X_sparse, y)
-    (X_im, _), = im_out
+    ((X_im, _),) = im_out
     # and the same values as the dense input
-    (X_dense, _), = assert_same(lambda: {"random_state": np.random.RandomState(2)}, X, y)[0]
+    ((X_dense, _),) = assert_same(lambda: {"random_state": np.random.RandomState(2)}, X, y)[0]
     np.testing.assert_array_equal(X_im.toarray(), X_dense)
 
 
@@ -167,11 +169,10 @@ def test_one_group_empty_counts(case):
         n_major, n_minor = 100, 30
     else:  # tight minority pairs inside the majority: with m = 3, all in danger
         centres = rng.uniform(-1, 1, size=(12, 2))
-        X = np.r_[rng.normal(size=(300, 2)), centres,
-                  centres + 0.01 * rng.normal(size=(12, 2))]
+        X = np.r_[rng.normal(size=(300, 2)), centres, centres + 0.01 * rng.normal(size=(12, 2))]
         n_major, n_minor = 300, 24
     y = np.r_[np.zeros(n_major, int), np.ones(n_minor, int)]
-    (_, y_im), = assert_same(lambda: {"random_state": 0, "m_neighbors": 3}, X, y)[0]
+    ((_, y_im),) = assert_same(lambda: {"random_state": 0, "m_neighbors": 3}, X, y)[0]
     n = n_major - n_minor
     n1 = int(np.random.RandomState(0).beta(10, 10) * (n + 1))
     expected = n - n1 if case == "only_safe" else n1
@@ -191,27 +192,33 @@ def test_neighbour_objects(neighbors):
         return p
 
     if neighbors == "exact_objects":
-        results = run_both(lambda: {"random_state": 6, "k_neighbors": 4, "m_neighbors": 7},
-                           X, y)
-        sf = SVMSMOTE(random_state=6, k_neighbors=ExactNearestNeighbors(5),
-                      m_neighbors=ExactNearestNeighbors(8)).fit_resample(X, y)
+        results = run_both(lambda: {"random_state": 6, "k_neighbors": 4, "m_neighbors": 7}, X, y)
+        sf = SVMSMOTE(
+            random_state=6,
+            k_neighbors=ExactNearestNeighbors(5),
+            m_neighbors=ExactNearestNeighbors(8),
+        ).fit_resample(X, y)
         np.testing.assert_array_equal(sf[0], results[0][0][0][0])
         return
     assert_same(params, X, y)
 
 
-@pytest.mark.parametrize("estimator", [
-    lambda: SVC(kernel="linear", random_state=0),
-    lambda: SVC(C=3.0),  # random_state None: draws on numpy's global generator
-    lambda: SVC(random_state=np.random.RandomState(9)),
-    lambda: NuSVC(nu=0.3, random_state=2),
-    lambda: LinearKernelSVC(random_state=None),  # unknown type: refitted per class
-])
+@pytest.mark.parametrize(
+    "estimator",
+    [
+        lambda: SVC(kernel="linear", random_state=0),
+        lambda: SVC(C=3.0),  # random_state None: draws on numpy's global generator
+        lambda: SVC(random_state=np.random.RandomState(9)),
+        lambda: NuSVC(nu=0.3, random_state=2),
+        lambda: LinearKernelSVC(random_state=None),  # unknown type: refitted per class
+    ],
+)
 @pytest.mark.parametrize("seed_kind", ["int", "None"])
 def test_user_svm_estimator(estimator, seed_kind):
     X, y = gaussian(3, seed=12)
-    (X_im, _), = assert_same(lambda: {"random_state": SEEDS[seed_kind](),
-                                      "svm_estimator": estimator()}, X, y)[0]
+    ((X_im, _),) = assert_same(
+        lambda: {"random_state": SEEDS[seed_kind](), "svm_estimator": estimator()}, X, y
+    )[0]
     assert len(X_im) > len(X), "nothing generated: the test is vacuous"
 
 
@@ -221,11 +228,11 @@ def test_user_estimator_generator_advanced_like_imblearn():
     X, y = gaussian(4, seed=13)
     user = SVC(random_state=np.random.RandomState(9))
     before = user.random_state.get_state()[1].copy()
-    (_, im, _), (_, sf, _) = run_both(lambda: {"random_state": 0, "svm_estimator": user},
-                                      X, y)
+    (_, im, _), (_, sf, _) = run_both(lambda: {"random_state": 0, "svm_estimator": user}, X, y)
     assert sf.svm_estimator_.random_state is not user.random_state
-    np.testing.assert_array_equal(sf.svm_estimator_.random_state.get_state()[1],
-                                  im.svm_estimator_.random_state.get_state()[1])
+    np.testing.assert_array_equal(
+        sf.svm_estimator_.random_state.get_state()[1], im.svm_estimator_.random_state.get_state()[1]
+    )
     assert not np.array_equal(sf.svm_estimator_.random_state.get_state()[1], before)
     np.testing.assert_array_equal(user.random_state.get_state()[1], before)
 
@@ -262,17 +269,18 @@ def test_default_svc_fitted_once_with_four_classes(svc_fit_counter, seed_kind):
 
 
 @pytest.mark.parametrize("random_state, smote_fast_fits", [(0, 1), (None, 3)])
-def test_unknown_estimator_refitted_unless_seeded(svc_fit_counter, random_state,
-                                                  smote_fast_fits):
+def test_unknown_estimator_refitted_unless_seeded(svc_fit_counter, random_state, smote_fast_fits):
     X, y = gaussian(4, seed=15)  # 'auto': three classes sampled
-    assert_same(lambda: {"random_state": 1,
-                         "svm_estimator": LinearKernelSVC(random_state=random_state)}, X, y)
+    assert_same(
+        lambda: {"random_state": 1, "svm_estimator": LinearKernelSVC(random_state=random_state)},
+        X,
+        y,
+    )
     assert svc_fit_counter == ["LinearKernelSVC"] * (3 + smote_fast_fits)
 
 
 def test_probability_svc_refitted(svc_fit_counter):
     X, y = gaussian(3, seed=16, n_max=120)
     with pytest.warns(FutureWarning):
-        assert_same(lambda: {"random_state": 1,
-                             "svm_estimator": SVC(probability=True)}, X, y)
+        assert_same(lambda: {"random_state": 1, "svm_estimator": SVC(probability=True)}, X, y)
     assert len(svc_fit_counter) == 2 + 2

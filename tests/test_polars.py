@@ -40,8 +40,9 @@ def test_polars_frame_and_series_round_trip(variant):
 
 def test_polars_keeps_column_dtypes_and_string_labels():
     X, y = data(1)
-    frame = pl.DataFrame({"count": np.round(X[:, 0] * 10).astype(np.int32),
-                          "ratio": X[:, 1].astype(np.float32)})
+    frame = pl.DataFrame(
+        {"count": np.round(X[:, 0] * 10).astype(np.int32), "ratio": X[:, 1].astype(np.float32)}
+    )
     labels = pl.Series("kind", np.where(y == 1, "rare", "common"))
     sampler = VARIANTS[0].make(random_state=0)
     X_res, y_res = sampler.fit_resample(frame, labels)
@@ -51,8 +52,7 @@ def test_polars_keeps_column_dtypes_and_string_labels():
     assert y_res.to_list().count("rare") == y_res.to_list().count("common") == 150
     X_ref, _ = VARIANTS[0].make(random_state=0).fit_resample(frame.to_numpy(), y)
     # the int32 column comes back truncated toward zero, as numpy's astype
-    np.testing.assert_array_equal(X_res["count"].to_numpy(),
-                                  X_ref[:, 0].astype(np.int32))
+    np.testing.assert_array_equal(X_res["count"].to_numpy(), X_ref[:, 0].astype(np.int32))
 
 
 def test_polars_y_with_numpy_X_and_numpy_y_with_polars_X():
@@ -79,10 +79,13 @@ def test_lazy_frame_is_a_clear_error():
 
 
 def test_polars_is_not_imported_for_numpy_input():
-    code = ("import sys, numpy as np, smote_fast; "
-            "X = np.random.RandomState(0).normal(size=(60, 2)); y = [0] * 45 + [1] * 15; "
-            "smote_fast.SMOTE(random_state=0).fit_resample(X, y); "
-            "print('polars' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout.strip()
+    code = (
+        "import sys, numpy as np, smote_fast; "
+        "X = np.random.RandomState(0).normal(size=(60, 2)); y = [0] * 45 + [1] * 15; "
+        "smote_fast.SMOTE(random_state=0).fit_resample(X, y); "
+        "print('polars' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
     assert out == "False"

@@ -253,7 +253,6 @@ def test_svmsmote_samples_between_or_beyond_support_vectors(
     assert_on_segments(synth, X[svs], X_class, nn, t_low=-out_step, t_high=1.0)
 
 
-
 @pytest.mark.parametrize("m", [1, 4, 5, 10])
 @pytest.mark.parametrize("kind", ["borderline-1", "borderline-2"])
 def test_danger_rule(kind, m):
@@ -303,9 +302,11 @@ def test_adasyn_counts_follow_the_rounding_rule(n_neighbors):
         if n_requested == 0:
             assert np.sum(y_res == label) == len(rows)
             continue
-        ratio = (y[reference_knn(X[rows], X, n_neighbors, exclude=rows)[0]] != label).sum(axis=1) / n_neighbors
+        ratio = (y[reference_knn(X[rows], X, n_neighbors, exclude=rows)[0]] != label).sum(
+            axis=1
+        ) / n_neighbors
         expected = np.rint(ratio / np.sum(ratio) * n_requested).astype(int).sum()
-        assert np.sum(y_res[len(y):] == label) == expected
+        assert np.sum(y_res[len(y) :] == label) == expected
 
 
 def test_borderline2_integer_X():
@@ -316,27 +317,24 @@ def test_borderline2_integer_X():
     sampler = ours("borderline2", random_state=0)
     X_res, y_res = sampler.fit_resample(X, y)
     assert X_res.dtype == np.int64 and len(y_res) == 180
-    np.testing.assert_array_equal(X_res[:len(y)], X)
-    new = X_res[len(y):]
+    np.testing.assert_array_equal(X_res[: len(y)], X)
+    new = X_res[len(y) :]
     assert np.all((new >= X.min(axis=0)) & (new <= X.max(axis=0)))
     # the same data as float64 give the same samples before truncation toward zero
-    X_float, _ = ours("borderline2", random_state=0).fit_resample(
-        X.astype(np.float64), y)
+    X_float, _ = ours("borderline2", random_state=0).fit_resample(X.astype(np.float64), y)
     assert np.isfinite(X_float).all()
-    np.testing.assert_array_equal(new, X_float[len(y):].astype(np.int64))
+    np.testing.assert_array_equal(new, X_float[len(y) :].astype(np.int64))
 
 
 def test_uint8_data_does_not_wrap_around():
     """uint8 X spanning 0..255: differences in float64, results truncated toward zero,
     i.e. the float64 result of the same data cast to uint8 (numpy's uint8 arithmetic
     would wrap around)."""
-    X = np.array([[250, 5], [10, 200], [240, 20], [0, 255], [255, 0], [5, 250]] * 5,
-                 dtype=np.uint8)
+    X = np.array([[250, 5], [10, 200], [240, 20], [0, 255], [255, 0], [5, 250]] * 5, dtype=np.uint8)
     y = np.array([0, 1] * 15)
     y[:4] = 1
     X_res, _ = ours("smote", random_state=0, k_neighbors=3).fit_resample(X, y)
     assert X_res.dtype == np.uint8
-    X_float, _ = ours("smote", random_state=0, k_neighbors=3).fit_resample(
-        X.astype(np.float64), y)
+    X_float, _ = ours("smote", random_state=0, k_neighbors=3).fit_resample(X.astype(np.float64), y)
     np.testing.assert_array_equal(X_res[: len(X)], X)
-    np.testing.assert_array_equal(X_res[len(X):], np.trunc(X_float[len(X):]).astype(np.uint8))
+    np.testing.assert_array_equal(X_res[len(X) :], np.trunc(X_float[len(X) :]).astype(np.uint8))

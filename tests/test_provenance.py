@@ -18,8 +18,12 @@ VARIANT_IDS = [variant.key for variant in OVER_SAMPLERS]
 def overlapping_classes(seed, counts, n_features=4, dtype=np.float64):
     """Gaussian classes close enough that every sampler finds border rows."""
     rng = np.random.RandomState(seed)
-    X = np.vstack([rng.normal(loc=0.8 * label, size=(count, n_features))
-                   for label, count in enumerate(counts)]).astype(dtype)
+    X = np.vstack(
+        [
+            rng.normal(loc=0.8 * label, size=(count, n_features))
+            for label, count in enumerate(counts)
+        ]
+    ).astype(dtype)
     y = np.repeat(np.arange(len(counts)), counts)
     order = rng.permutation(len(y))
     return X[order], y[order]
@@ -53,26 +57,29 @@ def scaled_rows(variant, sampler, y):
 def test_provenance_reconstructs_every_synthetic_row(variant, dtype, counts):
     X, y = overlapping_classes(3, counts, dtype=dtype)
     sampler, X_res, y_res = resample(variant, X, y)
-    base, neighbor, gap = (sampler.synthetic_base_, sampler.synthetic_neighbor_,
-                           sampler.synthetic_gap_)
+    base, neighbor, gap = (
+        sampler.synthetic_base_,
+        sampler.synthetic_neighbor_,
+        sampler.synthetic_gap_,
+    )
     n_new = len(X_res) - len(X)
     assert n_new > 0
     assert (base.dtype, neighbor.dtype, gap.dtype) == (np.int64, np.int64, np.float64)
     assert len(base) == len(neighbor) == len(gap) == n_new
-    np.testing.assert_array_equal(X_res[:len(X)], X)
+    np.testing.assert_array_equal(X_res[: len(X)], X)
     # a synthetic row belongs to its base row's class
-    np.testing.assert_array_equal(y_res[len(X):], y[base])
+    np.testing.assert_array_equal(y_res[len(X) :], y[base])
     expected = reconstruct(X, base, neighbor, gap)
     exact = ~scaled_rows(variant, sampler, y)
     assert exact.any()
-    np.testing.assert_array_equal(X_res[len(X):][exact], expected[exact])
+    np.testing.assert_array_equal(X_res[len(X) :][exact], expected[exact])
     if not exact.all():
         # the documented bound: one rounding of the scaled difference in X's
         # dtype, plus one of the sum
         eps = np.finfo(dtype).eps
         diff = (X[neighbor] - X[base]).astype(np.float64)
         bound = eps * (np.abs(gap[:, None] * diff) + np.abs(expected.astype(np.float64)))
-        error = np.abs(X_res[len(X):].astype(np.float64) - expected.astype(np.float64))
+        error = np.abs(X_res[len(X) :].astype(np.float64) - expected.astype(np.float64))
         assert (error[~exact] <= bound[~exact]).all()
 
 
@@ -109,23 +116,29 @@ def test_sparse_provenance_gives_the_same_rows(variant, fmt):
     X[np.abs(X) < 0.7] = 0.0  # a real sparsity pattern
     sampler, X_res, _ = resample(variant, sparse.csr_matrix(X).asformat(fmt), y)
     assert X_res.format == fmt
-    synthetic = X_res.toarray()[len(X):]
-    expected = reconstruct(X, sampler.synthetic_base_, sampler.synthetic_neighbor_,
-                           sampler.synthetic_gap_)
+    synthetic = X_res.toarray()[len(X) :]
+    expected = reconstruct(
+        X, sampler.synthetic_base_, sampler.synthetic_neighbor_, sampler.synthetic_gap_
+    )
     exact = ~scaled_rows(variant, sampler, y)
     np.testing.assert_array_equal(synthetic[exact], expected[exact])
     np.testing.assert_allclose(synthetic[~exact], expected[~exact], rtol=1e-15, atol=1e-15)
 
 
-@pytest.mark.parametrize("variant", [v for v in OVER_SAMPLERS if v.key != "borderline2"],
-                         ids=lambda v: v.key)
+@pytest.mark.parametrize(
+    "variant", [v for v in OVER_SAMPLERS if v.key != "borderline2"], ids=lambda v: v.key
+)
 def test_integer_X_provenance_truncates_like_the_output(variant):
     X, y = overlapping_classes(11, (200, 60))
     X = np.round(X * 100).astype(np.int64)
     sampler, X_res, _ = resample(variant, X, y)
-    expected = reconstruct(X.astype(np.float64), sampler.synthetic_base_,
-                           sampler.synthetic_neighbor_, sampler.synthetic_gap_)
-    np.testing.assert_array_equal(X_res[len(X):], expected.astype(np.int64))
+    expected = reconstruct(
+        X.astype(np.float64),
+        sampler.synthetic_base_,
+        sampler.synthetic_neighbor_,
+        sampler.synthetic_gap_,
+    )
+    np.testing.assert_array_equal(X_res[len(X) :], expected.astype(np.int64))
 
 
 def test_provenance_is_reset_by_each_call():
@@ -149,8 +162,9 @@ def test_group_aware_cross_validation_example():
     groups_res = np.concatenate([groups, groups[sampler.synthetic_base_]])
     assert len(groups_res) == len(y_res)
     parents_group = groups[sampler.synthetic_neighbor_]
-    np.testing.assert_array_equal(groups_res[len(X):] == parents_group,
-                                  groups[sampler.synthetic_base_] == parents_group)
+    np.testing.assert_array_equal(
+        groups_res[len(X) :] == parents_group, groups[sampler.synthetic_base_] == parents_group
+    )
 
 
 # ------------------------------------------------------------------ the seam
@@ -165,8 +179,7 @@ def small_data():
 def test_assembler_writes_plan_rows_and_runs_post_steps():
     data = small_data()
     class_rows = data.rows_of(1)
-    table = NeighborTable(np.array([[1, 2], [0, 2], [0, 1]], dtype=np.intp), class_rows,
-                          class_rows)
+    table = NeighborTable(np.array([[1, 2], [0, 2], [0, 1]], dtype=np.intp), class_rows, class_rows)
     block = block_from_draws(1, np.array([0, 5, 3]), np.array([0.25, 0.5, 0.75]), table)
     np.testing.assert_array_equal(block.base, [5, 7, 6])
     np.testing.assert_array_equal(block.neighbor, [6, 6, 7])
@@ -197,8 +210,9 @@ def test_assembler_writes_plan_rows_and_runs_post_steps():
 def test_plan_concatenates_scales_of_mixed_blocks():
     data = small_data()
     plain = SyntheticBlock(1, np.array([5]), np.array([6]), np.array([0.5]))
-    scaled = SyntheticBlock(1, np.array([6]), np.array([0]), np.array([0.5]),
-                            diff_scale=np.array([0.25]))
+    scaled = SyntheticBlock(
+        1, np.array([6]), np.array([0]), np.array([0.5]), diff_scale=np.array([0.25])
+    )
     plan = ResamplePlan([plain, scaled]).finalize()
     np.testing.assert_array_equal(plan.diff_scale, [1.0, 0.25])
     np.testing.assert_array_equal(plan.provenance()[2], [0.5, 0.125])

@@ -15,15 +15,15 @@ imblearn_os = pytest.importorskip("imblearn.over_sampling")
 pd = pytest.importorskip("pandas")
 
 
-def _mixed(seed, n=None, n_cont=None, n_cat=None, max_levels=8, n_classes=3,
-           dtype=np.float64):
+def _mixed(seed, n=None, n_cont=None, n_cat=None, max_levels=8, n_classes=3, dtype=np.float64):
     rng = np.random.RandomState(seed)
     n = n or rng.randint(60, 300)
     n_cont = n_cont or rng.randint(1, 5)
     n_cat = n_cat or rng.randint(1, 4)
     cont = rng.normal(size=(n, n_cont)) * rng.uniform(0.5, 3.0, n_cont)
-    cats = np.column_stack([rng.randint(0, rng.randint(2, max_levels + 1), n)
-                            for _ in range(n_cat)])
+    cats = np.column_stack(
+        [rng.randint(0, rng.randint(2, max_levels + 1), n) for _ in range(n_cat)]
+    )
     order = rng.permutation(n_cont + n_cat)
     X = np.hstack([cont, cats]).astype(dtype)[:, order]
     categorical = [int(np.flatnonzero(order == n_cont + j)[0]) for j in range(n_cat)]
@@ -65,8 +65,9 @@ def test_smotenc_numpy_matches_imblearn(seed):
     X, y, categorical = _mixed(seed)
     k = 1 + seed % 6
     theirs, ours = _seeds(seed)
-    expected = imblearn_os.SMOTENC(categorical, random_state=theirs,
-                                   k_neighbors=k).fit_resample(X, y)
+    expected = imblearn_os.SMOTENC(categorical, random_state=theirs, k_neighbors=k).fit_resample(
+        X, y
+    )
     sampler = SMOTENC(categorical, random_state=ours, k_neighbors=k)
     _assert_same(expected, sampler.fit_resample(X, y))
     reference = imblearn_os.SMOTENC(categorical, k_neighbors=k, random_state=0)
@@ -91,8 +92,9 @@ def test_smotenc_float32_matches_imblearn(seed):
 def test_smotenc_many_levels_matches_imblearn(levels):
     rng = np.random.RandomState(levels)
     n = 3000
-    X = np.column_stack([rng.normal(size=n), rng.normal(size=n), rng.randint(0, levels, n),
-                         rng.randint(0, 3, n)]).astype(float)
+    X = np.column_stack(
+        [rng.normal(size=n), rng.normal(size=n), rng.randint(0, levels, n), rng.randint(0, 3, n)]
+    ).astype(float)
     y = (rng.uniform(size=n) < 0.1).astype(int)
     expected = imblearn_os.SMOTENC([2, 3], random_state=1).fit_resample(X, y)
     _assert_same(expected, SMOTENC([2, 3], random_state=1).fit_resample(X, y))
@@ -115,24 +117,42 @@ def _forms(categorical, columns):
     }
 
 
-@pytest.mark.parametrize("form", ["list", "tuple", "negative", "ndarray", "mask_list",
-                                  "mask_ndarray", "names", "index", "series", "auto"])
+@pytest.mark.parametrize(
+    "form",
+    [
+        "list",
+        "tuple",
+        "negative",
+        "ndarray",
+        "mask_list",
+        "mask_ndarray",
+        "names",
+        "index",
+        "series",
+        "auto",
+    ],
+)
 @pytest.mark.parametrize("seed", range(3))
 def test_smotenc_dataframe_and_every_form(form, seed):
     rng = np.random.RandomState(seed)
     n = 150
-    frame = pd.DataFrame({
-        "a": rng.normal(size=n),
-        "colour": pd.Categorical(rng.choice(["red", "green", "blue"], n)),
-        "b": rng.normal(size=n).astype(np.float64),
-        "size": pd.Categorical(rng.choice([1, 2, 3, 4], n)),
-    })
+    frame = pd.DataFrame(
+        {
+            "a": rng.normal(size=n),
+            "colour": pd.Categorical(rng.choice(["red", "green", "blue"], n)),
+            "b": rng.normal(size=n).astype(np.float64),
+            "size": pd.Categorical(rng.choice([1, 2, 3, 4], n)),
+        }
+    )
     y = pd.Series(rng.choice(["x", "y", "z"], n, p=[0.6, 0.25, 0.15]), name="target")
     categorical = [1, 3]
     given = "auto" if form == "auto" else _forms(categorical, list(frame.columns))[form]
     # imbalanced-learn crashes on arrays, Index and Series (#1217): compare with a list
-    theirs_given = given if form in ("list", "tuple", "negative", "mask_list", "names",
-                                     "auto") else categorical
+    theirs_given = (
+        given
+        if form in ("list", "tuple", "negative", "mask_list", "names", "auto")
+        else categorical
+    )
     theirs, ours = _seeds(seed)
     expected = imblearn_os.SMOTENC(theirs_given, random_state=theirs).fit_resample(frame, y)
     sampler = SMOTENC(given, random_state=ours)
@@ -162,7 +182,8 @@ def test_smotenc_sparse_values_match_and_format_kept(fmt):
     X[np.random.RandomState(0).uniform(size=X.shape) < 0.3] = 0.0
     X_sparse = getattr(sparse, fmt)(X)
     expected, y_expected = imblearn_os.SMOTENC(categorical, random_state=0).fit_resample(
-        X_sparse, y)
+        X_sparse, y
+    )
     got, y_got = SMOTENC(categorical, random_state=0).fit_resample(X_sparse, y)
     assert type(got) is type(X_sparse)  # imbalanced-learn: always CSR
     assert got.has_sorted_indices
@@ -175,10 +196,14 @@ def test_smotenc_user_encoder_and_neighbours_match_imblearn():
     from sklearn.preprocessing import OneHotEncoder
 
     X, y, categorical = _mixed(11, n=200)
-    for kwargs in ({"categorical_encoder": OneHotEncoder(handle_unknown="ignore")},
-                   {"k_neighbors": NearestNeighbors(n_neighbors=4)},
-                   {"categorical_encoder": OneHotEncoder(sparse_output=False),
-                    "k_neighbors": NearestNeighbors(n_neighbors=6)}):
+    for kwargs in (
+        {"categorical_encoder": OneHotEncoder(handle_unknown="ignore")},
+        {"k_neighbors": NearestNeighbors(n_neighbors=4)},
+        {
+            "categorical_encoder": OneHotEncoder(sparse_output=False),
+            "k_neighbors": NearestNeighbors(n_neighbors=6),
+        },
+    ):
         expected = imblearn_os.SMOTENC(categorical, random_state=3, **kwargs).fit_resample(X, y)
         sampler = SMOTENC(categorical, random_state=3, **kwargs)
         _assert_same(expected, sampler.fit_resample(X, y))
@@ -205,12 +230,15 @@ def test_smotenc_properties(seed):
     sampler = SMOTENC(categorical, random_state=seed, k_neighbors=k)
     X_res, y_res = sampler.fit_resample(X, y)
     n = len(X)
-    base, neighbor, gap = (sampler.synthetic_base_, sampler.synthetic_neighbor_,
-                           sampler.synthetic_gap_)
+    base, neighbor, gap = (
+        sampler.synthetic_base_,
+        sampler.synthetic_neighbor_,
+        sampler.synthetic_gap_,
+    )
     cont = sampler.continuous_features_
     synthetic = X_res[n:]
     # continuous part: on the segment, bit for bit
-    expected = (X[base][:, cont] + gap[:, None] * (X[neighbor][:, cont] - X[base][:, cont]))
+    expected = X[base][:, cont] + gap[:, None] * (X[neighbor][:, cont] - X[base][:, cont])
     np.testing.assert_array_equal(synthetic[:, cont], expected)
     assert ((gap >= 0) & (gap < 1)).all()
     assert (y[base] == y_res[n:]).all() and (y[neighbor] == y_res[n:]).all()
@@ -218,8 +246,8 @@ def test_smotenc_properties(seed):
     for i in range(len(synthetic)):
         rows = np.flatnonzero(y == y[base[i]])
         distances = ((X[rows][:, cont] - X[base[i], cont]) ** 2).sum(1) + (
-            sampler.median_std_[y[base[i]]] ** 2) * (
-            X[rows][:, categorical] != X[base[i], categorical]).sum(1)
+            sampler.median_std_[y[base[i]]] ** 2
+        ) * (X[rows][:, categorical] != X[base[i], categorical]).sum(1)
         distances[rows == base[i]] = np.inf
         voters = rows[np.argsort(distances, kind="stable")[:k]]
         assert neighbor[i] in voters
@@ -246,8 +274,13 @@ def test_integer_x_votes_by_counts_not_truncated_weight():
     # category is uniformly random. smote_fast votes by counts (documented).
     rng = np.random.RandomState(0)
     n = 200
-    X = np.column_stack([rng.randint(0, 3, n), rng.randint(0, 3, n),
-                         np.where(np.arange(n) < 160, rng.randint(0, 5, n), 3)])
+    X = np.column_stack(
+        [
+            rng.randint(0, 3, n),
+            rng.randint(0, 3, n),
+            np.where(np.arange(n) < 160, rng.randint(0, 5, n), 3),
+        ]
+    )
     y = (np.arange(n) >= 160).astype(int)
     X_res, _ = SMOTENC([2], random_state=0).fit_resample(X, y)
     assert X_res.dtype == X.dtype
@@ -259,8 +292,13 @@ def test_integer_x_votes_by_counts_not_truncated_weight():
 def test_tiny_scale_votes_by_counts():
     rng = np.random.RandomState(1)
     n = 200
-    X = np.column_stack([rng.normal(size=n) * 1e-10, rng.normal(size=n) * 1e-10,
-                         np.where(np.arange(n) < 160, rng.randint(0, 5, n), 2)])
+    X = np.column_stack(
+        [
+            rng.normal(size=n) * 1e-10,
+            rng.normal(size=n) * 1e-10,
+            np.where(np.arange(n) < 160, rng.randint(0, 5, n), 2),
+        ]
+    )
     y = (np.arange(n) >= 160).astype(int)
     X_res, _ = SMOTENC([2], random_state=0).fit_resample(X, y)
     assert (X_res[n:, 2] == 2).all()
@@ -332,8 +370,9 @@ def _nominal(seed, n=None, n_features=None, max_levels=6, n_classes=3):
     rng = np.random.RandomState(seed)
     n = n or rng.randint(40, 300)
     n_features = n_features or rng.randint(1, 6)
-    X = np.column_stack([rng.randint(0, rng.randint(2, max_levels + 1), n)
-                         for _ in range(n_features)])
+    X = np.column_stack(
+        [rng.randint(0, rng.randint(2, max_levels + 1), n) for _ in range(n_features)]
+    )
     weights = np.r_[0.6, np.full(n_classes - 1, 0.4 / (n_classes - 1))]
     return X, rng.choice(n_classes, n, p=weights)
 
@@ -381,8 +420,10 @@ def test_smoten_user_objects_match_imblearn():
     from sklearn.preprocessing import OrdinalEncoder
 
     X, y = _nominal(9, n=200)
-    for kwargs in ({"categorical_encoder": OrdinalEncoder()},
-                   {"k_neighbors": NearestNeighbors(n_neighbors=4)}):
+    for kwargs in (
+        {"categorical_encoder": OrdinalEncoder()},
+        {"k_neighbors": NearestNeighbors(n_neighbors=4)},
+    ):
         expected = imblearn_os.SMOTEN(random_state=2, **kwargs).fit_resample(X, y)
         _assert_same(expected, SMOTEN(random_state=2, **kwargs).fit_resample(X, y))
 

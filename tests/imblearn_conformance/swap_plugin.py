@@ -110,13 +110,18 @@ def _swap(module_name: str) -> dict[str, type]:
         # Every namespace that binds the class but does not define it: the defining
         # private modules keep imbalanced-learn's classes, so pickling those works.
         for module in list(sys.modules.values()):
-            if (getattr(module, "__name__", "").startswith("imblearn")
-                    and module.__name__ != old.__module__
-                    and getattr(module, name, None) is old):
+            if (
+                getattr(module, "__name__", "").startswith("imblearn")
+                and module.__name__ != old.__module__
+                and getattr(module, name, None) is old
+            ):
                 setattr(module, name, new)
         for base in old.__mro__[1:]:
-            if (base.__module__.startswith("imblearn") and isinstance(base, abc.ABCMeta)
-                    and not issubclass(new, base)):
+            if (
+                base.__module__.startswith("imblearn")
+                and isinstance(base, abc.ABCMeta)
+                and not issubclass(new, base)
+            ):
                 base.register(new)
         swapped[name] = new
 
