@@ -213,7 +213,14 @@ SMOTE_FAMILY_KEYS = tuple(
     v.key for v in VARIANTS if v.kind == OVER_SAMPLING and v.interpolates and not v.example_params
 )
 #: samplers with an ``n_jobs`` thread count (RandomOverSampler has no parallel kernel)
-THREADED_KEYS = tuple(v.key for v in VARIANTS if "n_jobs" in v.cls._get_param_names())
+#: that take the generic continuous data of the determinism tests: SMOTENC and SMOTEN
+#: would make every distinct float a category (thousands of levels per column); their
+#: thread tests, on categorical data, are in test_smote_nc.py
+THREADED_KEYS = tuple(
+    v.key
+    for v in VARIANTS
+    if "n_jobs" in v.cls._get_param_names() and v.kind != "nominal over-sampling"
+)
 
 
 def takes(key, parameter):
