@@ -199,6 +199,26 @@ def assert_on_segments(
         )
 
 
+def mixed_queries(rng, data, n_features, n_ref=900):
+    """A reference set (``data``: 'tie_free64', 'tie_free32', 'grid' or
+    'duplicates') and queries mixing 300 of its rows (excluded by index: ``own``)
+    with 100 new rows. Returns ``(reference, query, own)``."""
+    if data.startswith("tie_free"):
+        reference = rng.normal(size=(n_ref, n_features)).astype(
+            "float32" if data.endswith("32") else "float64"
+        )
+    elif data == "grid":
+        reference = integer_grid(rng, n_ref, n_features)
+    else:
+        reference = rng.normal(size=(n_ref // 3, n_features))
+        reference = reference[rng.randint(0, len(reference), size=n_ref)]
+    own = rng.choice(n_ref, 300, replace=False)
+    query = np.concatenate(
+        [reference[own], rng.normal(size=(100, n_features)).astype(reference.dtype)]
+    )
+    return reference, query, own
+
+
 # ----------------------------------------------------------------- samplers
 
 

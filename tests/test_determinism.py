@@ -25,6 +25,7 @@ from _support import (
     gaussian_classes,
     integer_grid,
     kneighbors,
+    mixed_queries,
     openmp_enabled,
     ours,
     paths_taken,
@@ -132,20 +133,8 @@ def test_knn_thread_and_chunk_agnostic_on_the_default_path(
     data, n_features, global_random_seed, threads
 ):
     rng = np.random.RandomState([global_random_seed, n_features])
-    n_ref, k = 900, 7
-    if data.startswith("tie_free"):
-        reference = rng.normal(size=(n_ref, n_features)).astype(
-            "float32" if data.endswith("32") else "float64"
-        )
-    elif data == "grid":
-        reference = integer_grid(rng, n_ref, n_features)
-    else:
-        reference = rng.normal(size=(n_ref // 3, n_features))
-        reference = reference[rng.randint(0, len(reference), size=n_ref)]
-    own = rng.choice(n_ref, 300, replace=False)
-    query = np.concatenate(
-        [reference[own], rng.normal(size=(100, n_features)).astype(reference.dtype)]
-    )
+    k = 7
+    reference, query, own = mixed_queries(rng, data, n_features)
     query_in_reference = np.concatenate([own, np.full(100, -1)])
     results = {}
     for n_jobs in (1, 2):

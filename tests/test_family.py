@@ -7,11 +7,12 @@ import warnings
 
 import numpy as np
 import pytest
+from _support import require
 from scipy import sparse
 
 import smote_fast as sf
 
-imblearn = pytest.importorskip("imblearn")
+imblearn = require("imblearn")
 from imblearn import combine as imb_combine  # noqa: E402
 from imblearn import over_sampling as imb_over  # noqa: E402
 from imblearn import under_sampling as imb_under  # noqa: E402

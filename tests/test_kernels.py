@@ -18,6 +18,7 @@ from _support import (
     force_sparse_path,
     integer_grid,
     kneighbors,
+    mixed_queries,
     openmp_enabled,
     paths_taken,
     random_module,
@@ -254,21 +255,8 @@ def test_kneighbors_exact_order_with_outside_queries(data, n_features, global_ra
     """Queries mixing rows of the reference (excluded by index) and new rows, on the
     path the front end picks, against the reference (float32: its float64 image)."""
     rng = np.random.RandomState([global_random_seed, n_features])
-    n_ref, k = 900, 7
-    if data.startswith("tie_free"):
-        reference = rng.normal(size=(n_ref, n_features)).astype(
-            "float32" if data.endswith("32") else "float64"
-        )
-    elif data == "grid":
-        reference = integer_grid(rng, n_ref, n_features)
-    else:
-        reference = rng.normal(size=(n_ref // 3, n_features))
-        reference = reference[rng.randint(0, len(reference), size=n_ref)]
-    # queries: 300 rows of the reference itself (excluded by index) and 100 new rows
-    own = rng.choice(n_ref, 300, replace=False)
-    query = np.concatenate(
-        [reference[own], rng.normal(size=(100, n_features)).astype(reference.dtype)]
-    )
+    k = 7
+    reference, query, own = mixed_queries(rng, data, n_features)
     if data == "grid":
         query[300:] = integer_grid(rng, 100, n_features)
     query_in_reference = np.concatenate([own, np.full(100, -1)])

@@ -5,10 +5,11 @@ import sys
 
 import numpy as np
 import pytest
+from _support import require
 
 from smote_fast import VARIANTS
 
-pl = pytest.importorskip("polars")
+pl = require("polars")
 
 VARIANT_IDS = [variant.key for variant in VARIANTS]
 
