@@ -28,6 +28,18 @@ def knn_gemm(
     query_chunk: int,
     ref_chunk: int,
 ) -> None: ...
+def knn_gemm_pairs(
+    X: npt.NDArray[np.floating],
+    center: npt.NDArray[np.float64],
+    n_candidates: int,
+    margin: float,
+    slack: float,
+    out_indices: npt.NDArray[np.intp],
+    out_distances: npt.NDArray[np.float64],
+    out_failed: npt.NDArray[np.uint8],
+    n_threads: int,
+    block_rows: int,
+) -> None: ...
 def knn_csr_direct(
     query_data: npt.NDArray[np.floating],
     query_indices: npt.NDArray[np.integer],

@@ -18,6 +18,9 @@ Results therefore never depend on chunk sizes, thread counts or the path taken.
   accepted only when the largest kept bound exceeds its k-th exact distance, so
   no reference left out can belong to its k nearest. Rejected rows (near-ties,
   extreme offsets) are flagged for the caller to redo on a stricter path.
+* ``knn_gemm_pairs`` is ``knn_gemm``'s float32 pass for the self-search of every
+  row: each pair of row blocks is visited once and each bound offered to both
+  rows' heaps (``_candidate_tile.h``'s pair tile tests both rows' thresholds).
 * ``knn_csr_direct`` is the exact path for CSR data; merging the sorted column
   indices of two rows reproduces the dense sum bit for bit.
 
@@ -154,6 +157,13 @@ cdef extern from "_candidate_tile.h":
         intp_t, intp_t*, intp_t*, float64_t*) noexcept nogil
     tile_f32_t pick_tile_f32 "smote_fast_pick_tile_f32"(int widest, intp_t* rows) noexcept nogil
     tile_f64_t pick_tile_f64 "smote_fast_pick_tile_f64"(int widest, intp_t* rows) noexcept nogil
+    ctypedef intp_t (*pair_tile_f32_t "smote_fast_pair_tile_f32_t")(
+        const float32_t*, const float32_t*, const float32_t*, intp_t, const float32_t*,
+        intp_t, const float32_t*, intp_t*, intp_t*, float32_t*) noexcept nogil
+    pair_tile_f32_t pick_pair_tile_f32 "smote_fast_pick_pair_tile_f32"(
+        int widest, intp_t* rows) noexcept nogil
+    intp_t ROW_SIDE_SHIFT "SMOTE_FAST_ROW_SIDE_SHIFT"
+    intp_t LANE_SIDE_SHIFT "SMOTE_FAST_LANE_SIDE_SHIFT"
 
 # Widest vector variant of the tile kernel allowed, in bits (tests lower it to
 # check every variant the CPU runs against the others).
@@ -408,6 +418,180 @@ cdef int gemm_all_chunks(
     free(idx)
     free(thread_buffers)
     return 0
+
+
+cdef inline void offer_pair(intp_t row, intp_t ref, float32_t bound, intp_t n_candidates,
+                            float64_t* keys, intp_t* idx, float32_t* root) noexcept nogil:
+    """Offer (bound, ref) to the candidate heap of ``row`` and keep its float32
+    root, the row's threshold in the tile kernel, in step. References reach a
+    heap in no particular order here, so ties compare indices in full."""
+    cdef float64_t* row_keys
+    cdef intp_t* row_idx
+    cdef float64_t key = <float64_t>bound  # exact: heap keys are float32 bounds
+    if bound > root[row]:  # the compact copy of the root key rules most offers out
+        return
+    row_keys = keys + row * n_candidates
+    row_idx = idx + row * n_candidates
+    if key < row_keys[0] or (key == row_keys[0] and ref < row_idx[0]):
+        heap_replace_root(row_keys, row_idx, n_candidates, key, ref)
+        root[row] = <float32_t>row_keys[0]
+
+
+cdef void pair_block_task(
+        const data_t* X, intp_t n_features, const float64_t* center, float64_t shrink,
+        float64_t slack, intp_t row_start, intp_t n_rows, intp_t ref_start, intp_t n_refs,
+        bint both_sides, pair_tile_f32_t tile, intp_t tile_rows, intp_t n_candidates,
+        float64_t* keys, intp_t* idx, float32_t* root, float32_t* query_rows,
+        float32_t* query_norms, float32_t* panels, intp_t* hit_row, intp_t* hit_ref,
+        float32_t* hit_bound) noexcept nogil:
+    """Bounds of every pair of one block of rows with one block of references,
+    each offered to the row's heap and, with ``both_sides``, to the reference's
+    (a diagonal block, rows = references, offers one side and skips each row
+    itself)."""
+    cdef intp_t width = PANEL_BYTES // sizeof(float32_t)
+    cdef intp_t panel_size = (n_features + 1) * width
+    cdef intp_t n_panels = (n_refs + width - 1) // width
+    cdef intp_t padded = ((n_rows + tile_rows - 1) // tile_rows) * tile_rows
+    cdef intp_t block_panels = n_panels
+    cdef intp_t i, f, p, p0, n_p, n_p_cap, t0, h, n_hits, row, ref
+    for i in range(n_rows):
+        write_query_row(X + (row_start + i) * n_features, n_features, center, shrink, slack,
+                        query_rows + i * n_features, query_norms + i)
+    for i in range(n_rows, padded):  # an infinite norm: never below a threshold
+        for f in range(n_features):
+            query_rows[i * n_features + f] = 0
+        query_norms[i] = INFINITY
+    for p in range(n_panels):
+        pack_reference_panel(X + (ref_start + p * width) * n_features,
+                             min(width, n_refs - p * width), n_features, center, shrink,
+                             panels + p * panel_size)
+    t0 = 0
+    while t0 < n_rows:
+        # A diagonal block comes first, to empty heaps: short calls until their
+        # thresholds are finite keep the hits few (as knn_gemm's first block).
+        p0 = 0
+        n_p_cap = block_panels if both_sides else 1
+        while p0 < n_panels:
+            n_p = min(n_p_cap, n_panels - p0)
+            n_hits = tile(query_rows + t0 * n_features, query_norms + t0,
+                          root + row_start + t0, n_features, panels + p0 * panel_size, n_p,
+                          root + ref_start + p0 * width if both_sides else NULL, hit_row,
+                          hit_ref, hit_bound)
+            for h in range(n_hits):
+                row = row_start + t0 + (hit_row[h] & ((1 << ROW_SIDE_SHIFT) - 1))
+                ref = ref_start + p0 * width + hit_ref[h]
+                if (hit_row[h] >> ROW_SIDE_SHIFT) & 1 and row != ref:
+                    offer_pair(row, ref, hit_bound[h], n_candidates, keys, idx, root)
+                if (hit_row[h] >> LANE_SIDE_SHIFT) & 1:
+                    offer_pair(ref, row, hit_bound[h], n_candidates, keys, idx, root)
+            p0 = p0 + n_p
+            n_p_cap = 2 * n_p_cap
+        t0 = t0 + tile_rows
+
+
+def knn_gemm_pairs(const data_t[:, ::1] X, const float64_t[::1] center,
+                   intp_t n_candidates, float64_t margin, float64_t slack,
+                   intp_t[:, ::1] out_indices, float64_t[:, ::1] out_distances,
+                   unsigned char[::1] out_failed, int n_threads, intp_t block_rows):
+    """Exact k-NN of every row of ``X`` among the others, each row excluded by
+    index: ``knn_gemm``'s float32 candidate pass and certification with every
+    pair of rows bounded once, for both of its rows (half the products).
+
+    The rows are cut into blocks of ``block_rows``. Each block against itself,
+    then every pair of blocks, in rounds of a round-robin tournament: the tasks
+    of a round touch disjoint blocks, so each heap receives its offers in an
+    order fixed by the rounds, never by the threads. ``out_failed`` flags rows
+    the caller must redo on a stricter path, as for ``knn_gemm``.
+    """
+    cdef intp_t n = X.shape[0], n_features = X.shape[1], k = out_indices.shape[1]
+    cdef float64_t shrink = 1.0 - margin
+    cdef intp_t width = PANEL_BYTES // sizeof(float32_t)
+    cdef intp_t panel_size = (n_features + 1) * width
+    cdef intp_t tile_rows
+    cdef pair_tile_f32_t tile
+    cdef intp_t n_blocks, n_teams, n_rounds, rnd, task, a, b, i, padding
+    cdef intp_t panels_per_block, max_hits
+    cdef size_t thread_bytes
+    cdef int n_slots = max(n_threads, 1)
+    cdef float64_t* keys
+    cdef intp_t* idx
+    cdef float32_t* root
+    cdef char* thread_buffers
+    cdef char* mine
+    if not k <= n_candidates < n:
+        raise ValueError("need k <= n_candidates < number of rows")
+    if block_rows < 1:
+        raise ValueError("block_rows must be positive")
+    if n == 0 or k == 0:
+        return
+    tile = pick_pair_tile_f32(widest_tile_variant, &tile_rows)
+    n_blocks = (n + block_rows - 1) // block_rows
+    panels_per_block = (block_rows + width - 1) // width
+    max_hits = MAX_TILE_ROWS * panels_per_block * width
+    thread_bytes = (2 * max_hits * sizeof(intp_t)
+                    + (max_hits + (block_rows + MAX_TILE_ROWS) * (n_features + 1)
+                       + panels_per_block * panel_size) * sizeof(float32_t))
+    thread_bytes = (thread_bytes + 63) // 64 * 64  # slices on separate cache lines
+    # The kernel reads thresholds up to a tile or a panel past the last row.
+    padding = max(MAX_TILE_ROWS, width)
+    keys = <float64_t*>malloc_array(n * n_candidates, sizeof(float64_t))
+    idx = <intp_t*>malloc_array(n * n_candidates, sizeof(intp_t))
+    root = <float32_t*>malloc_array(n + padding, sizeof(float32_t))
+    thread_buffers = <char*>malloc_array(n_slots, thread_bytes)
+    if keys == NULL or idx == NULL or root == NULL or thread_buffers == NULL:
+        free(keys)
+        free(idx)
+        free(root)
+        free(thread_buffers)
+        raise MemoryError()
+    # a round-robin over an even number of teams (a bye when the blocks are odd)
+    n_teams = n_blocks + (n_blocks & 1)
+    n_rounds = n_teams - 1
+    with nogil:
+        reset_heap(keys, idx, n * n_candidates)
+        for i in range(n):
+            root[i] = INFINITY
+        for i in range(n, n + padding):
+            root[i] = -INFINITY
+        # round -1: each block against itself, which also fills the heaps
+        # before the first cross-block pairs
+        for rnd in range(-1, n_rounds):
+            for task in prange(n_blocks if rnd < 0 else n_teams // 2, schedule='static',
+                               chunksize=1, num_threads=n_threads):
+                if rnd < 0:
+                    a = task
+                    b = task
+                elif task == 0:
+                    a = n_teams - 1
+                    b = rnd
+                else:
+                    a = (rnd + task) % n_rounds
+                    b = (rnd - task + n_rounds) % n_rounds
+                if a < n_blocks and b < n_blocks:
+                    mine = thread_buffers + <size_t>omp_get_thread_num() * thread_bytes
+                    pair_block_task(
+                        &X[0, 0], n_features, &center[0], shrink, slack,
+                        a * block_rows, min(block_rows, n - a * block_rows),
+                        b * block_rows, min(block_rows, n - b * block_rows), rnd >= 0,
+                        tile, tile_rows, n_candidates, keys, idx, root,
+                        <float32_t*>(mine + 2 * max_hits * sizeof(intp_t)
+                                     + max_hits * sizeof(float32_t)),
+                        <float32_t*>(mine + 2 * max_hits * sizeof(intp_t)
+                                     + (max_hits + (block_rows + MAX_TILE_ROWS)
+                                        * n_features) * sizeof(float32_t)),
+                        <float32_t*>(mine + 2 * max_hits * sizeof(intp_t)
+                                     + (max_hits + (block_rows + MAX_TILE_ROWS)
+                                        * (n_features + 1)) * sizeof(float32_t)),
+                        <intp_t*>mine, <intp_t*>mine + max_hits,
+                        <float32_t*>(mine + 2 * max_hits * sizeof(intp_t)))
+        for i in prange(n, schedule='static', num_threads=n_threads):
+            certify_row(&X[i, 0], &X[0, 0], n, n_features, i, k, n_candidates,
+                        keys + i * n_candidates, idx + i * n_candidates,
+                        &out_indices[i, 0], &out_distances[i, 0], &out_failed[i])
+    free(keys)
+    free(idx)
+    free(root)
+    free(thread_buffers)
 
 
 def knn_gemm(const data_t[:, ::1] query, const data_t[:, ::1] reference,

@@ -16,12 +16,18 @@ row excluded by index. Paths differ only in speed:
 * otherwise candidate selection by lower bounds from a register-tiled product
   (``knn_gemm``), first in float32, with the rows it cannot certify redone in
   float64 with more and more spare candidates (near-ties, duplicated rows)
-  and, failing that, directly.
+  and, failing that, directly;
+* of which the self-search of every row (what the cleaners and SMOTE's
+  within-class search ask) runs its float32 pass by pairs of row blocks
+  (``knn_gemm_pairs``): each pair of rows is bounded once, for both, half the
+  products; the searches of half the fitted rows or more go that way too
+  (``ExactNearestNeighbors.kneighbors_of_fitted``).
 """
 
 import contextlib
 import threading
 from collections.abc import Callable
+from types import SimpleNamespace
 from typing import NamedTuple
 
 import numpy as np
@@ -79,6 +85,14 @@ DIRECT_MAX_FEATURES = 0
 # Query rows per thread task, and reference rows per tile call (fewer when
 # REFERENCE_CHUNK packed rows would exceed REFERENCE_BLOCK_BYTES, half a core's L2).
 QUERY_CHUNK = 256
+# The self-search by pairs of blocks (every row's neighbours among all rows):
+# at most PAIRS_BLOCK rows a block, as the packing of both blocks of a task costs
+# about 2 / PAIRS_BLOCK of its products (2048: measured best of 256..2048), and
+# at least PAIRS_TASKS_PER_THREAD tasks a thread per round; from PAIRS_MIN_ROWS
+# rows, below which the plain GEMM path's cost is too small to matter.
+PAIRS_BLOCK = 2048
+PAIRS_TASKS_PER_THREAD = 2
+PAIRS_MIN_ROWS = 1024
 REFERENCE_CHUNK = 1024
 REFERENCE_BLOCK_BYTES = 1 << 19
 # Rounding of one GEMM precision, relative to ||q||^2 + ||r||^2 (centred data);
@@ -140,6 +154,14 @@ class _Problem:
         self.distance_scale = 1.0
         self.extremes_known = False
         self.index_terms = None  # sparse: the inverted index's work (_index_terms)
+        self.centred = None  # GEMM paths: (centre, largest centred magnitude)
+        # every row of the reference queried, each excluding itself
+        self.self_query = (
+            not self.sparse
+            and query is reference
+            and self.n_query == self.n_reference
+            and bool(np.array_equal(query_in_reference, np.arange(self.n_query)))
+        )
 
     def prepare(self, needs_extremes):
         """The numeric pre-pass: column extremes (one pass for the minimum and
@@ -338,6 +360,24 @@ def _kdtree_path_search(problem):
     return True
 
 
+def _gemm_pairs_usable(problem):
+    return _gemm_usable(problem) and problem.self_query and problem.n_query >= PAIRS_MIN_ROWS
+
+
+def _gemm_pairs_search(problem):
+    # float32 bounds only: where they could overflow, the plain GEMM path
+    if _centred_magnitude(problem) >= _SAFE_MAGNITUDE[True]:
+        return False
+    _gemm_with_fallbacks(
+        *problem.search_args(),
+        problem.chunk_size or QUERY_CHUNK,
+        problem.low,
+        problem.high,
+        pairs=True,
+    )
+    return True
+
+
 def _gemm_search(problem):
     _gemm_with_fallbacks(
         *problem.search_args(), problem.chunk_size or QUERY_CHUNK, problem.low, problem.high
@@ -367,6 +407,7 @@ _PATHS = (
     _Path("direct", _direct_usable, _direct_search, _IN_KERNEL),
     _Path("grid", _grid_usable, _grid_path_search, _EXTREMES),
     _Path("kdtree", _tree_usable, _kdtree_path_search, _EXTREMES),
+    _Path("gemm_pairs", _gemm_pairs_usable, _gemm_pairs_search, _EXTREMES),
     _Path("gemm", _gemm_usable, _gemm_search, _EXTREMES),
 )
 
@@ -378,7 +419,8 @@ _path_recorders_lock = threading.Lock()
 @contextlib.contextmanager
 def record_paths():
     """Within the block, append the name of the path that answers each search
-    ("csr_index", "csr", "direct", "grid", "kdtree", "gemm") to the yielded list,
+    ("csr_index", "csr", "direct", "grid", "kdtree", "gemm_pairs", "gemm") to the
+    yielded list,
     and "direct" again when the gemm path leaves rows to direct differences. For
     tests; costs nothing when no block is active."""
     names = []
@@ -527,16 +569,41 @@ def _power_of_two_rescaled(query, reference, low, high, magnitude=None):
         )
 
 
+def _center_and_magnitude(reference, low, high):
+    """The GEMM paths' centre (the reference mean) and the largest |value - centre|
+    over both inputs, from the column extremes."""
+    center = reference.mean(axis=0, dtype=np.float64)
+    magnitude = float(max(np.abs(high - center).max(), np.abs(low - center).max()))
+    return center, magnitude
+
+
+def _centred_magnitude(problem):
+    if problem.centred is None:
+        problem.centred = _center_and_magnitude(problem.reference, problem.low, problem.high)
+    return problem.centred[1]
+
+
 def _gemm_with_fallbacks(
-    query, reference, query_in_reference, indices, distances, n_threads, query_chunk, low, high
+    query,
+    reference,
+    query_in_reference,
+    indices,
+    distances,
+    n_threads,
+    query_chunk,
+    low,
+    high,
+    pairs=False,
 ):
+    """The GEMM candidate passes, each on the rows the previous ones left, then
+    direct differences. ``pairs``: a self-search of every row (query is
+    reference, each row excluding itself), whose first pass bounds each pair of
+    rows once for both."""
     n_features = query.shape[1]
     k = indices.shape[1]
     excludes_any = bool((query_in_reference >= 0).any())
     eligible = reference.shape[0] - int(excludes_any)
-    center = reference.mean(axis=0, dtype=np.float64)
-    # Largest |value - center| over both inputs, from the column extremes.
-    magnitude = float(max(np.abs(high - center).max(), np.abs(low - center).max()))
+    center, magnitude = _center_and_magnitude(reference, low, high)
     pending = np.arange(query.shape[0])
     tried = set()
     for single_precision, extra in _CANDIDATE_PASSES:
@@ -554,22 +621,36 @@ def _gemm_with_fallbacks(
         sub_dist = np.empty((pending.size, k), dtype=np.float64)
         failed = np.empty(pending.size, dtype=np.uint8)
         margin = 4.0 * (n_features + 10) * _UNIT_ROUNDOFF[single_precision]
-        _knn.knn_gemm(
-            sub_query,
-            reference,
-            sub_self,
-            center,
-            n_candidates,
-            single_precision,
-            margin,
-            _SLACK[single_precision],
-            sub_idx,
-            sub_dist,
-            failed,
-            n_threads,
-            query_chunk,
-            _reference_chunk(n_features, single_precision),
-        )
+        if pairs and single_precision and pending.size == query.shape[0]:
+            _knn.knn_gemm_pairs(
+                reference,
+                center,
+                n_candidates,
+                margin,
+                _SLACK[True],
+                sub_idx,
+                sub_dist,
+                failed,
+                n_threads,
+                _pairs_block(query.shape[0], n_threads),
+            )
+        else:
+            _knn.knn_gemm(
+                sub_query,
+                reference,
+                sub_self,
+                center,
+                n_candidates,
+                single_precision,
+                margin,
+                _SLACK[single_precision],
+                sub_idx,
+                sub_dist,
+                failed,
+                n_threads,
+                query_chunk,
+                _reference_chunk(n_features, single_precision),
+            )
         ok = failed == 0
         indices[pending[ok]] = sub_idx[ok]
         distances[pending[ok]] = sub_dist[ok]
@@ -588,6 +669,32 @@ def _gemm_with_fallbacks(
         )
         indices[pending] = sub_idx
         distances[pending] = sub_dist
+
+
+def _pairs_answer(X, k):
+    """Whether a self-search of every row of ``X`` (k neighbours) goes to the
+    pairs path: the first usable path, by shapes alone."""
+    if sparse.issparse(X):
+        return False
+    n_rows = X.shape[0]
+    shapes = SimpleNamespace(
+        sparse=False,
+        n_query=n_rows,
+        n_reference=n_rows,
+        n_features=X.shape[1],
+        k=k,
+        self_query=True,
+    )
+    first = next(path for path in _PATHS if path.usable(shapes))
+    return first.name == "gemm_pairs"
+
+
+def _pairs_block(n_rows, n_threads):
+    """Rows per block of the self-search by pairs: PAIRS_BLOCK, or fewer when the
+    rows would give the threads too few tasks per round (a round holds half as
+    many tasks as blocks)."""
+    tasks_wanted = 2 * PAIRS_TASKS_PER_THREAD * max(n_threads, 1)
+    return max(1, min(PAIRS_BLOCK, -(-n_rows // tasks_wanted)))
 
 
 def _reference_chunk(n_features, single_precision):
@@ -813,12 +920,21 @@ class ExactNearestNeighbors(EstimatorProtocol):
         self._check_fitted()
         n_queries = self.n_samples_fit_ if rows is None else len(rows)
         check_enough_samples(self.n_neighbors, self.n_samples_fit_, n_queries)
+        k = self.n_neighbors - 1
+        every_row = np.arange(self.n_samples_fit_)
         if rows is None:
-            query, exclude = self._fit_X, np.arange(self.n_samples_fit_)
-        else:
-            exclude = np.asarray(rows, dtype=np.intp)
-            query = self._fit_X[exclude]
-        indices, sq_dist = self._search(query, self.n_neighbors - 1, exclude)
+            return self._answer(self._search(self._fit_X, k, every_row), return_distance)
+        rows = np.asarray(rows, dtype=np.intp)
+        # Half the rows or more: the self-search of all of them bounds each pair
+        # once, no more products than searching these rows alone.
+        if 2 * len(rows) >= self.n_samples_fit_ and _pairs_answer(self._fit_X, k):
+            indices, sq_dist = self._search(self._fit_X, k, every_row)
+            return self._answer((indices[rows], sq_dist[rows]), return_distance)
+        return self._answer(self._search(self._fit_X[rows], k, rows), return_distance)
+
+    @staticmethod
+    def _answer(found, return_distance):
+        indices, sq_dist = found
         return (np.sqrt(sq_dist), indices) if return_distance else indices
 
     def kneighbors_graph(self, X=None, n_neighbors=None, mode="connectivity"):

@@ -299,7 +299,8 @@ def variants(*, sklearn=True, keys=VARIANT_KEYS):
 @contextlib.contextmanager
 def paths_taken():
     """Context manager yielding a list that receives the name of each k-NN path
-    smote_fast runs inside it ('csr_index', 'csr', 'direct', 'grid', 'kdtree', 'gemm'; a gemm
+    smote_fast runs inside it ('csr_index', 'csr', 'direct', 'grid', 'kdtree', 'gemm_pairs',
+    'gemm'; a gemm
     search that leaves rows to direct differences adds 'direct'): the package's
     ``_neighbors.record_paths``."""
     with _neighbors.record_paths() as paths:
@@ -366,6 +367,10 @@ def assert_several_threads_ran(counts):
     assert ran > 1, f"OpenMP ran {ran} thread(s) when asked for {most}"
 
 
+_NO_DIRECT_OR_TREE = dict(
+    DIRECT_MAX_FEATURES=0, DIRECT_MAX_REFERENCES=0, DIRECT_MAX_PAIRS=0, TREE_MAX_FEATURES=0
+)
+
 #: thresholds that force each k-NN path in ``smote_fast._neighbors.kneighbors``
 FORCED_PATHS = {
     "direct": dict(DIRECT_MAX_FEATURES=10**6),
@@ -385,9 +390,10 @@ FORCED_PATHS = {
         GRID_MAX_FEATURES=10**6,
         GRID_MAX_CROWDING=10**9,
     ),
-    "gemm": dict(
-        DIRECT_MAX_FEATURES=0, DIRECT_MAX_REFERENCES=0, DIRECT_MAX_PAIRS=0, TREE_MAX_FEATURES=0
-    ),
+    "gemm": dict(_NO_DIRECT_OR_TREE, PAIRS_MIN_ROWS=10**18),
+    # a self-search of every row; other searches take the gemm path. Small
+    # blocks: many rounds, an odd number of blocks (a bye) and a short last block.
+    "gemm_pairs": dict(_NO_DIRECT_OR_TREE, PAIRS_MIN_ROWS=0, PAIRS_BLOCK=37),
 }
 
 

@@ -55,6 +55,7 @@ def test_matches_reference_with_self_exclusion(path, dtype, n_features):
     assert not (got == rows[:, None]).any()
 
 
+@pytest.mark.parametrize("path", sorted(set(FORCED_PATHS) - {"gemm_pairs"}), indirect=True)
 def test_query_subset_and_no_exclusion(path):
     rng = np.random.RandomState(1)
     reference = rng.normal(size=(900, 12))
@@ -104,6 +105,88 @@ def test_every_tile_variant_certifies_the_exact_neighbours(widest, single_precis
     expected, expected_dist = reference_knn(query, reference, k, rows)
     np.testing.assert_array_equal(indices, expected)
     np.testing.assert_array_equal(distances, expected_dist)
+
+
+@pytest.mark.parametrize("widest", [512, 256, 0])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize(("n_rows", "block_rows"), [(1037, 100), (1037, 1037), (600, 37), (64, 1)])
+def test_pairs_kernel_certifies_the_exact_neighbours(widest, dtype, n_rows, block_rows):
+    # an even and an odd number of blocks (a bye in every round), one block, a
+    # short last block, blocks of one row; every tile variant the CPU runs
+    rng = np.random.RandomState(n_rows + block_rows)
+    X = rng.normal(size=(n_rows, 21)).astype(dtype)
+    k, n_candidates = 6, 10
+    indices = np.empty((n_rows, k), dtype=np.intp)
+    distances = np.empty((n_rows, k))
+    failed = np.empty(n_rows, dtype=np.uint8)
+    margin = 4.0 * (X.shape[1] + 10) * _neighbors._UNIT_ROUNDOFF[True]
+    previous = _knn.limit_tile_variant(widest)
+    try:
+        _knn.knn_gemm_pairs(
+            X,
+            X.mean(axis=0, dtype=np.float64),
+            n_candidates,
+            margin,
+            _neighbors._SLACK[True],
+            indices,
+            distances,
+            failed,
+            2,
+            block_rows,
+        )
+    finally:
+        _knn.limit_tile_variant(previous)
+    assert not failed.any()
+    expected, expected_dist = reference_knn(X, X, k, np.arange(n_rows))
+    np.testing.assert_array_equal(indices, expected)
+    np.testing.assert_array_equal(distances, expected_dist)
+
+
+def test_pairs_kernel_refuses_too_many_candidates():
+    X = np.zeros((5, 3))
+    out = np.empty((5, 2), dtype=np.intp)
+    with pytest.raises(ValueError, match="n_candidates < number of rows"):
+        _knn.knn_gemm_pairs(
+            X, np.zeros(3), 5, 0.0, 0.0, out, np.empty((5, 2)), np.empty(5, np.uint8), 1, 2
+        )
+
+
+def test_only_a_self_search_of_every_row_takes_the_pairs_path(monkeypatch):
+    force_path(monkeypatch, "gemm_pairs")
+    rng = np.random.RandomState(17)
+    X = rng.normal(size=(500, 12))
+    rows = np.arange(500)
+    searches = {
+        "every row": (X, rows, "gemm_pairs"),
+        "some rows": (X[:200], rows[:200], "gemm"),
+        "a copy of the rows": (X.copy(), rows, "gemm"),
+        "no exclusion": (X, np.full(500, -1), "gemm"),
+        "other exclusions": (X, np.roll(rows, 1), "gemm"),
+    }
+    for name, (query, exclude, expected_path) in searches.items():
+        with paths_taken() as paths:
+            got = kneighbors(query, X, 4, query_in_reference=exclude)
+        assert paths == [expected_path], name
+        np.testing.assert_array_equal(got, reference_knn(query, X, 4, exclude)[0], err_msg=name)
+
+
+@pytest.mark.parametrize(("n_queried", "expected_path"), [(250, "gemm_pairs"), (249, "gemm")])
+def test_neighbours_of_half_the_fitted_rows_or_more_search_them_all(n_queried, expected_path):
+    # ENN's question (the rows of some classes among all rows) answered by the
+    # self-search of every row when that costs no more products
+    rng = np.random.RandomState(18)
+    X = rng.normal(size=(500, 12))
+    nn = ExactNearestNeighbors(n_neighbors=4).fit(X)
+    rows = np.sort(rng.permutation(500)[:n_queried])
+    with _neighbors.record_paths() as paths:
+        # the default thresholds would search 500 rows directly
+        with pytest.MonkeyPatch.context() as patch:
+            force_path(patch, "gemm_pairs")
+            dist, got = nn.kneighbors_of_fitted(rows, return_distance=True)
+    assert paths == [expected_path]
+    expected, expected_dist = reference_knn(X[rows], X, 3, rows)
+    np.testing.assert_array_equal(got, expected)
+    np.testing.assert_allclose(dist, np.sqrt(expected_dist), rtol=1e-12)
 
 
 def test_ties_resolve_to_lower_index(path):
@@ -247,6 +330,19 @@ def test_duplicated_rows_are_certified_by_the_wide_passes(monkeypatch):
         got = kneighbors(X[rows], X, 5, query_in_reference=rows)
     np.testing.assert_array_equal(got, reference_knn(X[rows], X, 5, rows)[0])
     assert "gemm" in paths and "direct" not in paths
+
+
+def test_duplicated_rows_in_a_self_search_are_certified_by_the_wide_passes(monkeypatch):
+    # as above, for the pairs path: its float32 pass cannot certify rows whose
+    # k-th distance 39 copies share, the wide passes on those rows can
+    force_path(monkeypatch, "gemm_pairs")
+    rng = np.random.RandomState(19)
+    X = np.repeat(rng.normal(size=(30, 12)), 40, axis=0)
+    rows = np.arange(X.shape[0])
+    with paths_taken() as paths:
+        got = kneighbors(X, X, 5, query_in_reference=rows)
+    np.testing.assert_array_equal(got, reference_knn(X, X, 5, rows)[0])
+    assert paths == ["gemm_pairs"]
 
 
 @pytest.mark.parametrize("n_features", [2, 5, 20, 64])
@@ -546,22 +642,25 @@ def test_strided_labels_and_rows_of():
 
 
 @pytest.mark.parametrize(
-    ("shape", "k", "expected"),
+    ("shape", "k", "self_search", "expected"),
     [
-        ((50, 20), 5, "direct"),  # few references
-        ((3000, 2), 5, "grid"),  # few features
-        ((3000, 4), 5, "kdtree"),  # beyond the grid's features
-        ((3000, 20), 5, "gemm"),  # moderate dimension
-        ((3000, 20), 2999, "direct"),  # every reference a neighbour
+        ((50, 20), 5, False, "direct"),  # few references
+        ((3000, 2), 5, False, "grid"),  # few features
+        ((3000, 4), 5, False, "kdtree"),  # beyond the grid's features
+        ((3000, 20), 5, False, "gemm"),  # moderate dimension
+        ((3000, 20), 5, True, "gemm_pairs"),  # the same, every row's neighbours
+        ((1000, 20), 5, True, "gemm"),  # too few rows to pay for pairs
+        ((3000, 20), 2999, False, "direct"),  # every reference a neighbour
     ],
 )
-def test_default_thresholds_choose_the_expected_path(shape, k, expected):
+def test_default_thresholds_choose_the_expected_path(shape, k, self_search, expected):
     X = np.random.RandomState(14).uniform(size=shape)
     rows = np.arange(shape[0])
+    query, exclude = (X, rows) if self_search else (X[:40], rows[:40])
     with _neighbors.record_paths() as outer:
         with _neighbors.record_paths() as inner:
-            kneighbors(X[:40], X, k, query_in_reference=rows[:40])
-        kneighbors(X[:40], X, k, query_in_reference=rows[:40])
+            kneighbors(query, X, k, query_in_reference=exclude)
+        kneighbors(query, X, k, query_in_reference=exclude)
     assert inner == [expected]
     assert outer == [expected, expected]
     # nothing is recorded outside a block

@@ -26,6 +26,7 @@ from _support import (
     assert_ran,
     by_key,
     class_counts,
+    force_path,
     force_sparse_path,
     gaussian_classes,
     has_distance_ties,
@@ -740,7 +741,10 @@ PATH_DATA = {
     # d = 6 takes the kd-tree only with at least TREE_LARGE_REFERENCES rows
     "kdtree_large": (6, [63000, 3000], None, {1: 4000}),
     "kdtree_large_class": (6, [67000, 66000], None, {1: 67000}),
+    # the plain GEMM path forced; by default, self-searches of 1024 rows or more
+    # (SMOTE's class in itself, the cleaners' all rows) bound each pair once
     "gemm": (20, [3000, 1500], None, "auto"),
+    "gemm_pairs": (20, [3000, 1500], None, "auto"),
     # the two sparse paths (the cost model picks the inverted index here; the
     # merge of every pair is forced)
     "csr_index": (20, [3000, 1500], 0.5, "auto"),
@@ -755,7 +759,9 @@ PATH_CASES = [
     # the large tree needs 65536 references: SMOTE searches each class in itself (a
     # class that large), the others also search a class's rows against all rows
     if not path.startswith("kdtree_large") or (path == "kdtree_large_class") == (key == "smote")
-]
+    # Borderline searches the minority for its rows in danger only, never every row
+    if not (path == "gemm_pairs" and key.startswith("borderline"))
+] + [(key, path) for key in ("enn", "tomek", "smoteenn") for path in ("gemm", "gemm_pairs")]
 
 
 @pytest.mark.parametrize(
@@ -765,6 +771,8 @@ def test_parity_on_every_knn_path(variant, path, monkeypatch):
     n_features, counts, density, strategy = PATH_DATA[path]
     if path in SPARSE_PATHS:
         force_sparse_path(monkeypatch, path)
+    if path == "gemm":
+        force_path(monkeypatch, path)
     rng = np.random.RandomState([len(variant), n_features, counts[1]])
     X, y = gaussian_classes(rng, counts, n_features)
     if density is not None:
@@ -775,6 +783,15 @@ def test_parity_on_every_knn_path(variant, path, monkeypatch):
     def make_params():
         return {"random_state": 0, "sampling_strategy": strategy}
 
+    if variant in ("enn", "tomek", "smoteenn"):  # cleaners: the rows they keep
+        with paths_taken() as paths:
+            got_X, got_y = ours(variant, random_state=0).fit_resample(X, y)
+        expected_X, expected_y = theirs(variant, random_state=0).fit_resample(X, y)
+        assert path in paths, f"the {path} path did not run: {sorted(set(paths))}"
+        np.testing.assert_array_equal(got_y, expected_y)
+        np.testing.assert_array_equal(got_X, expected_X)
+        assert 0 < len(got_y) < len(y) + 1500 * (variant == "smoteenn"), "nothing cleaned"
+        return
     with paths_taken() as paths:
         out, sampler = assert_parity(variant, None, make_params, X, y, return_sampler=True)
     expected = "kdtree" if path.startswith("kdtree") else path
