@@ -227,7 +227,9 @@ class KMeansSMOTE(BaseSMOTE):
 def _sum_of_distances(X):
     """Sum of the Euclidean distances between all ordered pairs of rows, in blocks
     of rows (scikit-learn's ||a||^2 - 2 a.b + ||b||^2, clipped at 0, the
-    diagonal 0), never the full matrix of a large cluster."""
+    diagonal 0), never the full matrix of a large cluster. The matrix is
+    symmetric: each block of rows meets only the rows from its own first one
+    on, the pairs above the diagonal counted twice."""
     X = X.astype(np.float64) if X.dtype != np.float64 else X
     if sparse.issparse(X):
         X = X.tocsr()
@@ -240,14 +242,17 @@ def _sum_of_distances(X):
     total = 0.0
     for start in range(0, n_rows, block):
         stop = min(start + block, n_rows)
-        product = X[start:stop] @ X.T
+        product = X[start:stop] @ X[start:].T
         squared = np.asarray(product.toarray() if sparse.issparse(product) else product)
         squared *= -2
         squared += norms[start:stop, None]
-        squared += norms[None, :]
+        squared += norms[None, start:]
         np.maximum(squared, 0, out=squared)
-        squared[np.arange(stop - start), np.arange(start, stop)] = 0
-        total += float(np.sqrt(squared, out=squared).sum())
+        np.sqrt(squared, out=squared)
+        width = stop - start
+        # rows' own pairs in the block: strictly above its diagonal only
+        squared[:, :width][np.tril_indices(width)] = 0
+        total += 2.0 * float(squared.sum())
     return total
 
 

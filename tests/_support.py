@@ -13,7 +13,7 @@ import sys
 import numpy as np
 import pytest
 
-from smote_fast import _data, _neighbors, _random, _threads
+from smote_fast import _data, _kmeans_smote, _neighbors, _random, _threads
 from smote_fast._neighbors import kneighbors  # noqa: F401  (the tests' k-NN front end)
 from smote_fast._roster import OVER_SAMPLING, VARIANTS, variant
 
@@ -440,3 +440,13 @@ def encode_labels(y):
 
 def resample_data_class():
     return _data.ResampleData
+
+
+def sum_of_distances(X):
+    """KMeansSMOTE's blockwise sum of the distances of all ordered pairs of rows."""
+    return _kmeans_smote._sum_of_distances(X)
+
+
+def set_distance_block(monkeypatch, entries):
+    """Make that sum work in blocks of about ``entries`` distances."""
+    monkeypatch.setattr(_kmeans_smote, "_DISTANCE_BLOCK", entries)

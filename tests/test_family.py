@@ -7,7 +7,7 @@ import warnings
 
 import numpy as np
 import pytest
-from _support import require
+from _support import require, set_distance_block, sum_of_distances
 from scipy import sparse
 
 import smote_fast as sf
@@ -225,6 +225,21 @@ def test_kmeans_smote_coinciding_cluster_rows_share_the_samples():
             imb_over.KMeansSMOTE(random_state=0, kmeans_estimator=3, k_neighbors=2).fit_resample(
                 X, y
             )
+
+
+@pytest.mark.parametrize("entries", [1, 40, 1 << 22])
+@pytest.mark.parametrize("n_rows", [1, 2, 7, 300])
+def test_kmeans_smote_sum_of_distances_equals_the_full_matrix(n_rows, entries, monkeypatch):
+    # blocks of one row, several blocks with a short last one, one block; the
+    # triangle doubled is the full matrix's sum up to rounding, dense or sparse
+    from sklearn.metrics import pairwise_distances
+
+    set_distance_block(monkeypatch, entries * n_rows)
+    X = np.random.RandomState(n_rows).normal(size=(n_rows, 5))
+    expected = pairwise_distances(X).sum()
+    for given in (X, sparse.csr_matrix(X), X.astype(np.float32)):
+        tolerance = 1e-6 if given.dtype == np.float32 else 1e-12
+        np.testing.assert_allclose(sum_of_distances(given), expected, rtol=tolerance)
 
 
 def test_kmeans_smote_errors():
