@@ -32,7 +32,9 @@ allocation fails raises MemoryError and writes nothing useful.
 
 from cython.parallel cimport parallel, prange
 from libc.math cimport INFINITY, fabs, nextafter, nextafterf
+from libc.stdint cimport uint32_t, uint64_t
 from libc.stdlib cimport free
+from libc.string cimport memcpy
 
 from ._distances cimport exact_sqdist, exact_sqdist_sparse
 from ._heap cimport (NO_INDEX, SORTED_INSERT_MAX_K, heap_replace_root, reset_heap,
@@ -420,28 +422,76 @@ cdef int gemm_all_chunks(
     return 0
 
 
+# The pairs path's candidate heaps hold one 64-bit word per candidate: the
+# float32 bound's bits mapped to an unsigned integer of the same order, then
+# the row index, so that integer order is (bound, index) order: half the memory
+# of a (float64, intp) pair, and one comparison. Empty slots are all ones.
+cdef enum:
+    PACKED_INDEX_BITS = 32
+
+cdef uint64_t EMPTY_CANDIDATE = 0xFFFFFFFFFFFFFFFF
+
+cdef inline uint64_t pack_candidate(float32_t bound, intp_t index) noexcept nogil:
+    cdef uint32_t bits
+    memcpy(&bits, &bound, 4)
+    bits = bits ^ (<uint32_t>0xFFFFFFFF if bits >> 31 else <uint32_t>0x80000000)
+    return (<uint64_t>bits << PACKED_INDEX_BITS) | <uint64_t>index
+
+
+cdef inline float32_t candidate_bound(uint64_t packed) noexcept nogil:
+    cdef uint32_t bits = <uint32_t>(packed >> PACKED_INDEX_BITS)
+    cdef float32_t bound
+    if packed == EMPTY_CANDIDATE:
+        return INFINITY
+    bits = bits ^ (<uint32_t>0x80000000 if bits >> 31 else <uint32_t>0xFFFFFFFF)
+    memcpy(&bound, &bits, 4)
+    return bound
+
+
+cdef inline intp_t candidate_index(uint64_t packed) noexcept nogil:
+    if packed == EMPTY_CANDIDATE:
+        return NO_INDEX
+    return <intp_t>(packed & <uint64_t>0xFFFFFFFF)
+
+
+cdef inline void packed_replace_root(uint64_t* heap, intp_t size,
+                                     uint64_t value) noexcept nogil:
+    """Put ``value`` in place of the root of the max-heap and sift it down."""
+    cdef intp_t pos = 0, child
+    while True:
+        child = 2 * pos + 1
+        if child >= size:
+            break
+        if child + 1 < size and heap[child + 1] > heap[child]:
+            child = child + 1
+        if heap[child] <= value:
+            break
+        heap[pos] = heap[child]
+        pos = child
+    heap[pos] = value
+
+
 cdef inline void offer_pair(intp_t row, intp_t ref, float32_t bound, intp_t n_candidates,
-                            float64_t* keys, intp_t* idx, float32_t* root) noexcept nogil:
+                            uint64_t* heaps, float32_t* root) noexcept nogil:
     """Offer (bound, ref) to the candidate heap of ``row`` and keep its float32
     root, the row's threshold in the tile kernel, in step. References reach a
     heap in no particular order here, so ties compare indices in full."""
-    cdef float64_t* row_keys
-    cdef intp_t* row_idx
-    cdef float64_t key = <float64_t>bound  # exact: heap keys are float32 bounds
+    cdef uint64_t* heap
+    cdef uint64_t value
     if bound > root[row]:  # the compact copy of the root key rules most offers out
         return
-    row_keys = keys + row * n_candidates
-    row_idx = idx + row * n_candidates
-    if key < row_keys[0] or (key == row_keys[0] and ref < row_idx[0]):
-        heap_replace_root(row_keys, row_idx, n_candidates, key, ref)
-        root[row] = <float32_t>row_keys[0]
+    heap = heaps + row * n_candidates
+    value = pack_candidate(bound, ref)
+    if value < heap[0]:
+        packed_replace_root(heap, n_candidates, value)
+        root[row] = candidate_bound(heap[0])
 
 
 cdef void pair_block_task(
         const data_t* X, intp_t n_features, const float64_t* center, float64_t shrink,
         float64_t slack, intp_t row_start, intp_t n_rows, intp_t ref_start, intp_t n_refs,
         bint both_sides, pair_tile_f32_t tile, intp_t tile_rows, intp_t n_candidates,
-        float64_t* keys, intp_t* idx, float32_t* root, float32_t* query_rows,
+        uint64_t* heaps, float32_t* root, float32_t* query_rows,
         float32_t* query_norms, float32_t* panels, intp_t* hit_row, intp_t* hit_ref,
         float32_t* hit_bound) noexcept nogil:
     """Bounds of every pair of one block of rows with one block of references,
@@ -481,9 +531,9 @@ cdef void pair_block_task(
                 row = row_start + t0 + (hit_row[h] & ((1 << ROW_SIDE_SHIFT) - 1))
                 ref = ref_start + p0 * width + hit_ref[h]
                 if (hit_row[h] >> ROW_SIDE_SHIFT) & 1 and row != ref:
-                    offer_pair(row, ref, hit_bound[h], n_candidates, keys, idx, root)
+                    offer_pair(row, ref, hit_bound[h], n_candidates, heaps, root)
                 if (hit_row[h] >> LANE_SIDE_SHIFT) & 1:
-                    offer_pair(ref, row, hit_bound[h], n_candidates, keys, idx, root)
+                    offer_pair(ref, row, hit_bound[h], n_candidates, heaps, root)
             p0 = p0 + n_p
             n_p_cap = 2 * n_p_cap
         t0 = t0 + tile_rows
@@ -501,7 +551,8 @@ def knn_gemm_pairs(const data_t[:, ::1] X, const float64_t[::1] center,
     then every pair of blocks, in rounds of a round-robin tournament: the tasks
     of a round touch disjoint blocks, so each heap receives its offers in an
     order fixed by the rounds, never by the threads. ``out_failed`` flags rows
-    the caller must redo on a stricter path, as for ``knn_gemm``.
+    the caller must redo on a stricter path, as for ``knn_gemm``. At most
+    2**32 - 2 rows (the heaps' packed indices).
     """
     cdef intp_t n = X.shape[0], n_features = X.shape[1], k = out_indices.shape[1]
     cdef float64_t shrink = 1.0 - margin
@@ -509,17 +560,24 @@ def knn_gemm_pairs(const data_t[:, ::1] X, const float64_t[::1] center,
     cdef intp_t panel_size = (n_features + 1) * width
     cdef intp_t tile_rows
     cdef pair_tile_f32_t tile
-    cdef intp_t n_blocks, n_teams, n_rounds, rnd, task, a, b, i, padding
-    cdef intp_t panels_per_block, max_hits
+    cdef intp_t n_blocks, n_teams, n_rounds, rnd, task, a, b, i, t, padding
+    cdef intp_t panels_per_block, max_hits, block_padded
+    # each thread's slice: hit rows and references, one row's candidates for
+    # certification (float64 keys, indices), hit bounds, a packed row block,
+    # its norms, a packed reference block
+    cdef size_t at_hit_ref, at_keys, at_idx, at_bound, at_rows, at_norms, at_panels
     cdef size_t thread_bytes
     cdef int n_slots = max(n_threads, 1)
-    cdef float64_t* keys
-    cdef intp_t* idx
+    cdef uint64_t* heaps
     cdef float32_t* root
     cdef char* thread_buffers
     cdef char* mine
+    cdef float64_t* keys
+    cdef intp_t* idx
     if not k <= n_candidates < n:
         raise ValueError("need k <= n_candidates < number of rows")
+    if n >= <intp_t>0xFFFFFFFF:
+        raise ValueError("the pairs path takes at most 2**32 - 2 rows")
     if block_rows < 1:
         raise ValueError("block_rows must be positive")
     if n == 0 or k == 0:
@@ -528,19 +586,23 @@ def knn_gemm_pairs(const data_t[:, ::1] X, const float64_t[::1] center,
     n_blocks = (n + block_rows - 1) // block_rows
     panels_per_block = (block_rows + width - 1) // width
     max_hits = MAX_TILE_ROWS * panels_per_block * width
-    thread_bytes = (2 * max_hits * sizeof(intp_t)
-                    + (max_hits + (block_rows + MAX_TILE_ROWS) * (n_features + 1)
-                       + panels_per_block * panel_size) * sizeof(float32_t))
+    block_padded = block_rows + MAX_TILE_ROWS
+    at_hit_ref = max_hits * sizeof(intp_t)
+    at_keys = at_hit_ref + max_hits * sizeof(intp_t)
+    at_idx = at_keys + n_candidates * sizeof(float64_t)
+    at_bound = at_idx + n_candidates * sizeof(intp_t)
+    at_rows = at_bound + max_hits * sizeof(float32_t)
+    at_norms = at_rows + block_padded * n_features * sizeof(float32_t)
+    at_panels = at_norms + block_padded * sizeof(float32_t)
+    thread_bytes = at_panels + panels_per_block * panel_size * sizeof(float32_t)
     thread_bytes = (thread_bytes + 63) // 64 * 64  # slices on separate cache lines
     # The kernel reads thresholds up to a tile or a panel past the last row.
     padding = max(MAX_TILE_ROWS, width)
-    keys = <float64_t*>malloc_array(n * n_candidates, sizeof(float64_t))
-    idx = <intp_t*>malloc_array(n * n_candidates, sizeof(intp_t))
+    heaps = <uint64_t*>malloc_array(n * n_candidates, sizeof(uint64_t))
     root = <float32_t*>malloc_array(n + padding, sizeof(float32_t))
     thread_buffers = <char*>malloc_array(n_slots, thread_bytes)
-    if keys == NULL or idx == NULL or root == NULL or thread_buffers == NULL:
-        free(keys)
-        free(idx)
+    if heaps == NULL or root == NULL or thread_buffers == NULL:
+        free(heaps)
         free(root)
         free(thread_buffers)
         raise MemoryError()
@@ -548,7 +610,8 @@ def knn_gemm_pairs(const data_t[:, ::1] X, const float64_t[::1] center,
     n_teams = n_blocks + (n_blocks & 1)
     n_rounds = n_teams - 1
     with nogil:
-        reset_heap(keys, idx, n * n_candidates)
+        for i in range(n * n_candidates):
+            heaps[i] = EMPTY_CANDIDATE
         for i in range(n):
             root[i] = INFINITY
         for i in range(n, n + padding):
@@ -573,23 +636,20 @@ def knn_gemm_pairs(const data_t[:, ::1] X, const float64_t[::1] center,
                         &X[0, 0], n_features, &center[0], shrink, slack,
                         a * block_rows, min(block_rows, n - a * block_rows),
                         b * block_rows, min(block_rows, n - b * block_rows), rnd >= 0,
-                        tile, tile_rows, n_candidates, keys, idx, root,
-                        <float32_t*>(mine + 2 * max_hits * sizeof(intp_t)
-                                     + max_hits * sizeof(float32_t)),
-                        <float32_t*>(mine + 2 * max_hits * sizeof(intp_t)
-                                     + (max_hits + (block_rows + MAX_TILE_ROWS)
-                                        * n_features) * sizeof(float32_t)),
-                        <float32_t*>(mine + 2 * max_hits * sizeof(intp_t)
-                                     + (max_hits + (block_rows + MAX_TILE_ROWS)
-                                        * (n_features + 1)) * sizeof(float32_t)),
-                        <intp_t*>mine, <intp_t*>mine + max_hits,
-                        <float32_t*>(mine + 2 * max_hits * sizeof(intp_t)))
+                        tile, tile_rows, n_candidates, heaps, root,
+                        <float32_t*>(mine + at_rows), <float32_t*>(mine + at_norms),
+                        <float32_t*>(mine + at_panels), <intp_t*>mine,
+                        <intp_t*>(mine + at_hit_ref), <float32_t*>(mine + at_bound))
         for i in prange(n, schedule='static', num_threads=n_threads):
-            certify_row(&X[i, 0], &X[0, 0], n, n_features, i, k, n_candidates,
-                        keys + i * n_candidates, idx + i * n_candidates,
+            mine = thread_buffers + <size_t>omp_get_thread_num() * thread_bytes
+            keys = <float64_t*>(mine + at_keys)
+            idx = <intp_t*>(mine + at_idx)
+            for t in range(n_candidates):  # the root, the largest bound, first
+                keys[t] = candidate_bound(heaps[i * n_candidates + t])
+                idx[t] = candidate_index(heaps[i * n_candidates + t])
+            certify_row(&X[i, 0], &X[0, 0], n, n_features, i, k, n_candidates, keys, idx,
                         &out_indices[i, 0], &out_distances[i, 0], &out_failed[i])
-    free(keys)
-    free(idx)
+    free(heaps)
     free(root)
     free(thread_buffers)
 

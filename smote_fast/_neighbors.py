@@ -93,6 +93,7 @@ QUERY_CHUNK = 256
 PAIRS_BLOCK = 2048
 PAIRS_TASKS_PER_THREAD = 2
 PAIRS_MIN_ROWS = 1024
+PAIRS_MAX_ROWS = 2**32 - 1  # its heaps pack row indices into 32 bits
 REFERENCE_CHUNK = 1024
 REFERENCE_BLOCK_BYTES = 1 << 19
 # Rounding of one GEMM precision, relative to ||q||^2 + ||r||^2 (centred data);
@@ -361,7 +362,11 @@ def _kdtree_path_search(problem):
 
 
 def _gemm_pairs_usable(problem):
-    return _gemm_usable(problem) and problem.self_query and problem.n_query >= PAIRS_MIN_ROWS
+    return (
+        _gemm_usable(problem)
+        and problem.self_query
+        and PAIRS_MIN_ROWS <= problem.n_query < PAIRS_MAX_ROWS
+    )
 
 
 def _gemm_pairs_search(problem):
@@ -604,24 +609,28 @@ def _gemm_with_fallbacks(
     excludes_any = bool((query_in_reference >= 0).any())
     eligible = reference.shape[0] - int(excludes_any)
     center, magnitude = _center_and_magnitude(reference, low, high)
-    pending = np.arange(query.shape[0])
+    n_query = query.shape[0]
+    pending = None  # the rows left to certify; None: every row, answered in place
     tried = set()
     for single_precision, extra in _CANDIDATE_PASSES:
         n_candidates = min(eligible, k + extra(k))
+        n_pending = n_query if pending is None else pending.size
         if (
             magnitude >= _SAFE_MAGNITUDE[single_precision]
-            or pending.size == 0
+            or n_pending == 0
             or (single_precision, n_candidates) in tried
         ):
             continue
         tried.add((single_precision, n_candidates))
-        sub_query = query if pending.size == query.shape[0] else query[pending]
-        sub_self = query_in_reference[pending]
-        sub_idx = np.empty((pending.size, k), dtype=np.intp)
-        sub_dist = np.empty((pending.size, k), dtype=np.float64)
-        failed = np.empty(pending.size, dtype=np.uint8)
+        if pending is None:  # the first pass writes the outputs (no copies)
+            sub_query, sub_self, sub_idx, sub_dist = query, query_in_reference, indices, distances
+        else:
+            sub_query, sub_self = query[pending], query_in_reference[pending]
+            sub_idx = np.empty((n_pending, k), dtype=np.intp)
+            sub_dist = np.empty((n_pending, k), dtype=np.float64)
+        failed = np.empty(n_pending, dtype=np.uint8)
         margin = 4.0 * (n_features + 10) * _UNIT_ROUNDOFF[single_precision]
-        if pairs and single_precision and pending.size == query.shape[0]:
+        if pairs and single_precision and pending is None:
             _knn.knn_gemm_pairs(
                 reference,
                 center,
@@ -632,7 +641,7 @@ def _gemm_with_fallbacks(
                 sub_dist,
                 failed,
                 n_threads,
-                _pairs_block(query.shape[0], n_threads),
+                _pairs_block(n_query, n_threads),
             )
         else:
             _knn.knn_gemm(
@@ -651,10 +660,15 @@ def _gemm_with_fallbacks(
                 query_chunk,
                 _reference_chunk(n_features, single_precision),
             )
-        ok = failed == 0
-        indices[pending[ok]] = sub_idx[ok]
-        distances[pending[ok]] = sub_dist[ok]
-        pending = pending[~ok]
+        if pending is None:
+            pending = np.flatnonzero(failed)
+        else:
+            ok = failed == 0
+            indices[pending[ok]] = sub_idx[ok]
+            distances[pending[ok]] = sub_dist[ok]
+            pending = pending[~ok]
+    if pending is None:  # no pass could run (magnitudes beyond both precisions)
+        pending = np.arange(n_query)
     if pending.size:
         _record("direct")  # rows no candidate pass could certify
         sub_idx = np.empty((pending.size, k), dtype=np.intp)
@@ -928,14 +942,20 @@ class ExactNearestNeighbors(EstimatorProtocol):
         # Half the rows or more: the self-search of all of them bounds each pair
         # once, no more products than searching these rows alone.
         if 2 * len(rows) >= self.n_samples_fit_ and _pairs_answer(self._fit_X, k):
-            indices, sq_dist = self._search(self._fit_X, k, every_row)
-            return self._answer((indices[rows], sq_dist[rows]), return_distance)
-        return self._answer(self._search(self._fit_X[rows], k, rows), return_distance)
+            found, rows_found = self._search(self._fit_X, k, every_row), rows
+        else:
+            found, rows_found = self._search(self._fit_X[rows], k, rows), None
+        return self._answer(found, return_distance, rows_found)
 
     @staticmethod
-    def _answer(found, return_distance):
+    def _answer(found, return_distance, rows=None):
+        """The search's answer (of ``rows`` only, when given), distances rooted."""
         indices, sq_dist = found
-        return (np.sqrt(sq_dist), indices) if return_distance else indices
+        if rows is not None:
+            indices = indices[rows]
+        if not return_distance:
+            return indices
+        return np.sqrt(sq_dist if rows is None else sq_dist[rows]), indices
 
     def kneighbors_graph(self, X=None, n_neighbors=None, mode="connectivity"):
         """Sparse (n_queries, n_samples_fit) graph of the neighbours: ones
