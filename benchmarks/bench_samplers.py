@@ -139,6 +139,12 @@ def parse_args(argv: list[str] | None, sampler_keys: list[str]) -> argparse.Name
     p.add_argument("--skip-smote-fast", action="store_true", help="time only imblearn")
     p.add_argument("--skip-memory", action="store_true", help="no tracemalloc memory call")
     p.add_argument(
+        "--single-call",
+        action="store_true",
+        help="one timed call per implementation, no warm-up, and no memory call for an "
+        "implementation whose call exceeded --max-seconds-per-config (calls of minutes)",
+    )
+    p.add_argument(
         "--wait-idle",
         type=float,
         default=0.0,
@@ -201,6 +207,7 @@ def main(argv: list[str] | None = None) -> int:
         n_jobs=args.n_jobs,
         floor_budget=args.floor_budget,
         memory=not args.skip_memory,
+        single_call=args.single_call,
         knn=not args.skip_knn,
         svm=not args.skip_svm_split,
     )

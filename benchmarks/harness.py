@@ -484,6 +484,9 @@ class RunOptions:
     memory: bool
     knn: bool
     svm: bool = True
+    # one timed call per implementation, no warm-up (calls of minutes, where a
+    # warm-up would double the run and one-time costs are noise)
+    single_call: bool = False
 
 
 class History:
@@ -692,6 +695,9 @@ def run_config(
                 f"predicted {predicted:.0f} s per call > --max-seconds-per-config"
             )
             continue
+        if opts.single_call:
+            active.append(impl)
+            continue
         warm: dict[str, Any] = {}
         try:
             t, _ = timed_call(call(impl, warm))
@@ -707,7 +713,7 @@ def run_config(
         history.add(hist_key(impl), meta["n"], t)
         active.append(impl)
 
-    n_rep = choose_repeats(repeats, rec["warmup"], opts.max_seconds)
+    n_rep = 1 if opts.single_call else choose_repeats(repeats, rec["warmup"], opts.max_seconds)
     rec["repeats"] = n_rep
     last: dict[str, Any] = {}
     for impl in active:
@@ -735,6 +741,12 @@ def run_config(
 
     if opts.memory:
         for impl in active:
+            longest = max(rec["times"].get(impl) or [0.0])
+            if opts.single_call and longest > opts.max_seconds:
+                rec["skipped"][impl + "_memory"] = (
+                    f"memory call: one call took {longest:.0f} s > --max-seconds-per-config"
+                )
+                continue
             try:
                 rec["memory"][impl] = measure_memory(call(impl))
             except Exception as exc:  # record it and go on

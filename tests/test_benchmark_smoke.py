@@ -37,6 +37,29 @@ def test_quick_benchmark_writes_identical_results(tmp_path):
     assert (tmp_path / "smoke.md").read_text().count("\n| smote |") == len(rows)
 
 
+def test_single_call_mode_times_once_and_skips_long_memory_calls(tmp_path):
+    # one timed call each, no warm-up; a call above the budget gets no memory call
+    require("imblearn")
+    completed = subprocess.run(
+        [sys.executable, str(SCRIPT), "--samplers", "tomek", "--n", "2000", "--d", "20"]
+        + ["--minority", "0.1", "--dtype", "float64", "--single-call", "--skip-knn"]
+        + ["--max-seconds-per-config", "0", "--out-dir", str(tmp_path), "--name", "once"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    (row,) = json.loads((tmp_path / "once.json").read_text())["configs"]
+    assert row["identical"] is True and not row["errors"], row
+    assert row["warmup"] == {} and row["repeats"] == 1
+    assert {impl: len(times) for impl, times in row["times"].items()} == {
+        "smote_fast": 1,
+        "imblearn": 1,
+    }
+    assert row["memory"] == {}
+    assert set(row["skipped"]) == {"smote_fast_memory", "imblearn_memory"}
+
+
 def test_sampler_table_follows_the_roster(monkeypatch):
     """benchmarks/harness.py builds its sampler table from smote_fast._roster.VARIANTS."""
     from smote_fast._roster import VARIANTS
