@@ -242,12 +242,15 @@ def _sum_of_distances(X):
         stop = min(start + block, n_rows)
         product = X[start:stop] @ X.T
         squared = np.asarray(product.toarray() if sparse.issparse(product) else product)
+        del product  # a sparse product is not needed next to its dense copy
         squared *= -2
         squared += norms[start:stop, None]
         squared += norms[None, :]
         np.maximum(squared, 0, out=squared)
         squared[np.arange(stop - start), np.arange(start, stop)] = 0
         total += float(np.sqrt(squared, out=squared).sum())
+        # freed before the next block is computed: one block alive at a time
+        del squared
     return total
 
 
