@@ -18,9 +18,20 @@ A scale-out back-end answers the same question with a source of its own.
 import numbers
 
 import numpy as np
+from scipy import sparse
 
 from ._estimator import clone_estimator
 from ._neighbors import ExactNearestNeighbors, check_enough_samples
+
+# Queries per search in ``ExactSource.blocks``: a search's own arrays (a copy of
+# the query rows, k indices and distances per row and the kernel's working
+# copies of them, about 330 bytes a row at 20 float64 columns and k = 3) grow
+# with the rows asked, so a question about every row of X asked at once costs
+# as much memory as a cleaner's output; blocks of about this many bytes bound
+# it. The floor keeps each search long enough that its fixed cost (passes
+# over the references for their extremes and centre) stays small.
+QUERY_BLOCK_BYTES = 4 << 20
+MIN_QUERY_BLOCK_ROWS = 8192
 
 
 def neighbors_estimator(param, n_jobs):
@@ -61,6 +72,36 @@ class ExactSource:
     def check_enough(self, n_fit, n_queries):
         """imbalanced-learn's error when fewer rows are fitted than neighbours asked."""
         check_enough_samples(self.estimator.n_neighbors, n_fit, n_queries)
+
+    def blocks(self, data, queries=None):
+        """The neighbours among all rows of X of rows ``queries`` (None: every
+        row), asked in blocks of rows: yields ``(rows, neighbours)`` with
+        ``neighbours[i]`` those of row ``rows[i]``, the same as one search over
+        all of them gives (the answer for a row does not depend on the rows
+        asked with it), but with the search's memory bounded by a block (see
+        ``QUERY_BLOCK_BYTES``). Nothing is fitted when no row is asked."""
+        n_rows = data.X.shape[0]
+        n_queries = n_rows if queries is None else len(queries)
+        if n_queries == 0:
+            return
+        estimator = self.fit(data)
+        self.check_enough(n_rows, n_queries)
+        block = query_block_rows(data.kernel_X, self.n_neighbors)
+        for start in range(0, n_queries, block):
+            stop = min(start + block, n_queries)
+            rows = np.arange(start, stop) if queries is None else queries[start:stop]
+            yield rows, estimator.kneighbors_of_fitted(rows)
+
+
+def query_block_rows(X, n_neighbors):
+    """Rows per block of queries into X for ``n_neighbors`` neighbours each
+    (see ``QUERY_BLOCK_BYTES``)."""
+    if type(X) is not np.ndarray and sparse.issparse(X):
+        row_bytes = (X.data.nbytes + X.indices.nbytes) // max(X.shape[0], 1)
+    else:
+        row_bytes = X.itemsize * X.shape[1]
+    per_row = row_bytes + 48 * (n_neighbors + 1) + 16
+    return max(MIN_QUERY_BLOCK_ROWS, QUERY_BLOCK_BYTES // per_row)
 
 
 class EstimatorSource:
