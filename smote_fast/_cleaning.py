@@ -103,6 +103,7 @@ class EditedNearestNeighbours(BaseCleaningSampler):
             queries = None if targeted.all() else np.flatnonzero(targeted[codes])
             for rows, neighbors in source.blocks(data, queries):
                 keep[rows] = self._agrees(codes[neighbors], codes[rows])
+                del rows, neighbors  # not kept while the next block is searched
         else:  # a user's neighbours object, fitted and asked class by class
             source.fit(data)
             for code in np.flatnonzero(targeted):
@@ -183,6 +184,7 @@ class TomekLinks(BaseCleaningSampler):
         # asked in blocks of rows: the search's memory stays far below the output's
         for rows, neighbors in source_for(neighbors_estimator(1, self.n_jobs)).blocks(data):
             nearest[rows] = neighbors[:, 0]
+            del rows, neighbors  # not kept while the next block is searched
         targeted = np.zeros(data.classes.size, dtype=bool)
         targeted[[data.code_of(label) for label in self.sampling_strategy_]] = True
         keep = np.empty(len(codes), dtype=bool)
