@@ -51,7 +51,8 @@ class EditedNearestNeighbours(BaseCleaningSampler):
     sampling_strategy_ : OrderedDict
         The cleaned classes (keys), sorted.
     nn_ : estimator object
-        The neighbours estimator, fitted on all of X.
+        The neighbours estimator, fitted on all of X (unfitted when used by
+        ``SMOTEENN`` in place, see ``SMOTEENN.enn_``).
     sample_indices_ : ndarray of int64
         The rows of X kept, in output order: class by class (sorted labels),
         ascending within a class.
@@ -88,10 +89,15 @@ class EditedNearestNeighbours(BaseCleaningSampler):
             "kind_sel": [StrOptions(["all", "mode"])],
         }
 
+    def _neighbors_estimator(self):
+        """``nn_`` before fitting."""
+        estimator = neighbors_estimator(self.n_neighbors, self.n_jobs)
+        if hasattr(estimator, "set_params") and "n_jobs" in estimator.get_params():
+            estimator.set_params(n_jobs=self.n_jobs)
+        return estimator
+
     def _plan(self, data):
-        self.nn_ = neighbors_estimator(self.n_neighbors, self.n_jobs)
-        if hasattr(self.nn_, "set_params") and "n_jobs" in self.nn_.get_params():
-            self.nn_.set_params(n_jobs=self.n_jobs)
+        self.nn_ = self._neighbors_estimator()
         source = source_for(self.nn_)
         codes = data.codes
         targeted = np.zeros(data.classes.size, dtype=bool)
@@ -110,6 +116,9 @@ class EditedNearestNeighbours(BaseCleaningSampler):
                 rows = data.rows_of(data.classes[code])
                 keep[rows] = self._agrees(codes[source.among(data, None, rows)], codes[rows])
         return ResamplePlan(kept=_rows_by_class(codes, keep, data.classes.size))
+
+    def _forget_fitted_data(self):
+        self.nn_ = self._neighbors_estimator()
 
     def _agrees(self, neighbor_codes, codes):
         """Whether each row's neighbours (their codes) vote for its code."""
