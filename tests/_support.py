@@ -13,7 +13,7 @@ import sys
 import numpy as np
 import pytest
 
-from smote_fast import _data, _neighbors, _random, _threads
+from smote_fast import _compact, _data, _kmeans_smote, _neighbors, _random, _sources, _threads
 from smote_fast._neighbors import kneighbors  # noqa: F401  (the tests' k-NN front end)
 from smote_fast._roster import OVER_SAMPLING, VARIANTS, variant
 
@@ -434,3 +434,18 @@ def encode_labels(y):
 
 def resample_data_class():
     return _data.ResampleData
+
+
+def sources_module():
+    """The module holding the query blocks (QUERY_BLOCK_BYTES, MIN_QUERY_BLOCK_ROWS)."""
+    return _sources
+
+
+def compact_module():
+    """The kernel module that moves rows in place (gather_rows_in_place)."""
+    return _compact
+
+
+def kmeans_smote_module():
+    """The module holding _sum_of_distances and its _DISTANCE_BLOCK."""
+    return _kmeans_smote
