@@ -119,11 +119,15 @@ def _chunks(n_rows):
 
 
 def _write_copies(X, block, X_out, offset):
-    """Copied (optionally perturbed) rows, in bounded passes."""
+    """Copied rows, gathered straight into the output (any dtype); perturbed
+    ones in bounded passes."""
+    if block.perturbation is None:
+        # mode="clip": numpy buffers the whole gather with the default "raise";
+        # the rows are valid row numbers of X, so clipping changes none
+        np.take(X, block.base, axis=0, out=X_out[offset : offset + len(block)], mode="clip")
+        return
     for start, stop in _chunks(len(block)):
-        rows = X[block.base[start:stop]]
-        if block.perturbation is not None:
-            rows = rows.astype(np.float64) + block.perturbation[start:stop]
+        rows = X[block.base[start:stop]].astype(np.float64) + block.perturbation[start:stop]
         X_out[offset + start : offset + stop] = rows
 
 

@@ -248,3 +248,21 @@ class BaseCleaningSampler(BaseSampler):
 
     def _record(self, plan):
         self.sample_indices_ = plan.kept.astype(np.int64, copy=False)
+
+    def _plan_in_place(self, X, y):
+        """``fit_resample(X, y)`` up to its output, for a caller that writes the
+        output over X itself (the combinations: ``X[kept]`` moved to X's first
+        rows). ``y`` is 1-D. Returns the validated X (X itself unless validation
+        converted it) and the rows kept. The fitted attributes are those
+        ``fit_resample`` sets, except that an estimator fitted on X is left
+        unfitted (see ``_forget_fitted_data``): X will not hold its data."""
+        self._validate_params()
+        check_classification_target(y)
+        data, _ = self._check_inputs(X, y)
+        plan = self._plan(data).finalize()
+        self._record(plan)
+        self._forget_fitted_data()
+        return data.X, plan.kept
+
+    def _forget_fitted_data(self):
+        """Unfit the estimators that hold the data ``fit_resample`` was given."""

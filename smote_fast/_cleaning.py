@@ -10,6 +10,9 @@ from ._params import NEIGHBORS_CONSTRAINT, StrOptions
 from ._plan import ResamplePlan
 from ._sources import neighbors_estimator, source_for
 
+# Rows per pass when Tomek links are found from the nearest-neighbour column.
+_LINK_BLOCK = 1 << 16
+
 _EXACT_NEIGHBOURS_NOTE = """Neighbours are exact and ordered by (distance, row index), each row excluded
     from its own neighbours by index. imbalanced-learn instead drops "column 0"
     of a query that includes the row, assuming it is the row itself: with rows
@@ -48,7 +51,8 @@ class EditedNearestNeighbours(BaseCleaningSampler):
     sampling_strategy_ : OrderedDict
         The cleaned classes (keys), sorted.
     nn_ : estimator object
-        The neighbours estimator, fitted on all of X.
+        The neighbours estimator, fitted on all of X (unfitted when used by
+        ``SMOTEENN`` in place, see ``SMOTEENN.enn_``).
     sample_indices_ : ndarray of int64
         The rows of X kept, in output order: class by class (sorted labels),
         ascending within a class.
@@ -85,40 +89,58 @@ class EditedNearestNeighbours(BaseCleaningSampler):
             "kind_sel": [StrOptions(["all", "mode"])],
         }
 
-    def _plan(self, data):
-        self.nn_ = neighbors_estimator(self.n_neighbors, self.n_jobs)
-        if hasattr(self.nn_, "set_params") and "n_jobs" in self.nn_.get_params():
-            self.nn_.set_params(n_jobs=self.n_jobs)
-        source = source_for(self.nn_)
-        targeted = [data.code_of(label) for label in self.sampling_strategy_]
-        target_rows = [data.rows_of(data.classes[code]) for code in targeted]
-        if source.batch_independent:  # one search answers every class
-            rows = np.concatenate(target_rows) if target_rows else np.empty(0, np.intp)
-            neighbors = source.among(data, None, rows) if rows.size else None
-        else:
-            source.fit(data)
-        kept, position = [], 0
-        for code, label in enumerate(data.classes):
-            class_rows = data.rows_of(label)
-            if code not in targeted:
-                kept.append(class_rows)
-                continue
-            if source.batch_independent:
-                class_neighbors = neighbors[position : position + len(class_rows)]
-                position += len(class_rows)
-            else:
-                class_neighbors = source.among(data, None, class_rows)
-            kept.append(class_rows[self._agrees(data.codes[class_neighbors], code)])
-        return ResamplePlan(kept=np.concatenate(kept))
+    def _neighbors_estimator(self):
+        """``nn_`` before fitting."""
+        estimator = neighbors_estimator(self.n_neighbors, self.n_jobs)
+        if hasattr(estimator, "set_params") and "n_jobs" in estimator.get_params():
+            estimator.set_params(n_jobs=self.n_jobs)
+        return estimator
 
-    def _agrees(self, neighbor_codes, code):
+    def _plan(self, data):
+        self.nn_ = self._neighbors_estimator()
+        source = source_for(self.nn_)
+        codes = data.codes
+        targeted = np.zeros(data.classes.size, dtype=bool)
+        targeted[[data.code_of(label) for label in self.sampling_strategy_]] = True
+        keep = np.ones(len(codes), dtype=bool)
+        if source.batch_independent:
+            # one search answers every class; asked in blocks of rows, so that
+            # its memory stays far below the output's
+            queries = None if targeted.all() else np.flatnonzero(targeted[codes])
+            for rows, neighbors in source.blocks(data, queries):
+                keep[rows] = self._agrees(codes[neighbors], codes[rows])
+                del rows, neighbors  # not kept while the next block is searched
+        else:  # a user's neighbours object, fitted and asked class by class
+            source.fit(data)
+            for code in np.flatnonzero(targeted):
+                rows = data.rows_of(data.classes[code])
+                keep[rows] = self._agrees(codes[source.among(data, None, rows)], codes[rows])
+        return ResamplePlan(kept=_rows_by_class(codes, keep, data.classes.size))
+
+    def _forget_fitted_data(self):
+        self.nn_ = self._neighbors_estimator()
+
+    def _agrees(self, neighbor_codes, codes):
+        """Whether each row's neighbours (their codes) vote for its code."""
         if self.kind_sel == "all":
-            return (neighbor_codes == code).all(axis=1)
+            return (neighbor_codes == codes[:, None]).all(axis=1)
         # the most common code of each row, ties to the smallest (= smallest label)
-        n_classes = int(neighbor_codes.max(initial=code)) + 1
+        n_classes = int(max(neighbor_codes.max(initial=0), codes.max(initial=0))) + 1
         votes = np.zeros((len(neighbor_codes), n_classes), dtype=np.intp)
         np.add.at(votes, (np.arange(len(neighbor_codes))[:, None], neighbor_codes), 1)
-        return votes.argmax(axis=1) == code
+        return votes.argmax(axis=1) == codes
+
+
+def _rows_by_class(codes, keep, n_classes):
+    """The rows whose ``keep`` is set, class by class (by code), ascending within
+    a class: imbalanced-learn's order of the kept rows."""
+    kept = np.empty(int(np.count_nonzero(keep)), dtype=np.intp)
+    start = 0
+    for code in range(n_classes):
+        rows = np.flatnonzero(keep & (codes == code))
+        kept[start : start + rows.size] = rows
+        start += rows.size
+    return kept
 
 
 @fill_doc
@@ -166,16 +188,24 @@ class TomekLinks(BaseCleaningSampler):
         self.n_jobs = n_jobs
 
     def _plan(self, data):
-        nearest = source_for(neighbors_estimator(1, self.n_jobs)).among(data)[:, 0]
         codes = data.codes
+        nearest = np.empty(len(codes), dtype=np.intp)
+        # asked in blocks of rows: the search's memory stays far below the output's
+        for rows, neighbors in source_for(neighbors_estimator(1, self.n_jobs)).blocks(data):
+            nearest[rows] = neighbors[:, 0]
+            del rows, neighbors  # not kept while the next block is searched
         targeted = np.zeros(data.classes.size, dtype=bool)
         targeted[[data.code_of(label) for label in self.sampling_strategy_]] = True
-        links = (
-            targeted[codes]
-            & (codes[nearest] != codes)
-            & (nearest[nearest] == np.arange(len(codes)))
-        )
-        return ResamplePlan(kept=np.flatnonzero(~links))
+        keep = np.empty(len(codes), dtype=bool)
+        for start in range(0, len(codes), _LINK_BLOCK):  # bounded temporaries
+            rows = slice(start, min(start + _LINK_BLOCK, len(codes)))
+            partner = nearest[rows]
+            keep[rows] = ~(
+                targeted[codes[rows]]
+                & (codes[partner] != codes[rows])
+                & (nearest[partner] == np.arange(start, start + len(partner)))
+            )
+        return ResamplePlan(kept=np.flatnonzero(keep))
 
 
 for _cls in (EditedNearestNeighbours, TomekLinks):

@@ -3,7 +3,8 @@
 
 import numpy as np
 
-from ._base import BaseOverSampler
+from . import _compact
+from ._base import BaseCleaningSampler, BaseOverSampler
 from ._cleaning import EditedNearestNeighbours, TomekLinks
 from ._docstrings import fill_doc
 from ._estimator import clone_estimator
@@ -46,8 +47,48 @@ class _Combination(BaseOverSampler):
         self.sampling_strategy_ = self.sampling_strategy
         X = data.X.tocsc() if data.csc_input else data.X
         X_over, y_over = self.smote_.fit_resample(X, data.y)
+        if _own(self.smote_) and _own(cleaner) and _overwritable(X_over, X):
+            # The cleaner's output written over the over-sampler's: one array
+            # of the over-sampled size at the peak instead of two.
+            X_valid, kept = cleaner._plan_in_place(X_over, y_over)
+            if X_valid is X_over:
+                return _gather_in_place(X_over, kept), y_over[kept]
+            return X_valid[kept], y_over[kept]
         X_out, y_out = cleaner.fit_resample(X_over, y_over)
         return X_out, np.asarray(y_out)
+
+
+def _own(estimator):
+    """Whether ``estimator`` is a smote_fast sampler (not a subclass elsewhere):
+    code that keeps no reference to its output and, for a cleaner, has
+    ``_plan_in_place``."""
+    return type(estimator).__module__.startswith("smote_fast.") and (
+        isinstance(estimator, BaseOverSampler | BaseCleaningSampler)
+    )
+
+
+def _overwritable(X_over, X):
+    """Whether an over-sampler's output may be overwritten and shrunk: a dense
+    numeric array of its own (smote_fast's over-samplers allocate their output
+    and keep no reference to it), sharing no memory with the input ``X``."""
+    return (
+        type(X_over) is np.ndarray
+        and type(X) is np.ndarray
+        and X_over.ndim == 2
+        and X_over.dtype.kind in "biuf"
+        and X_over.flags.owndata
+        and X_over.flags.c_contiguous
+        and X_over.flags.writeable
+        and not np.may_share_memory(X_over, X)
+    )
+
+
+def _gather_in_place(X, kept):
+    """``X[kept]``, written over X's first rows; X is then shrunk to them (its
+    buffer reallocated to the smaller size, the rest released)."""
+    _compact.gather_rows_in_place(X.view(np.uint8), np.ascontiguousarray(kept, dtype=np.intp))
+    X.resize((len(kept), X.shape[1]), refcheck=False)  # nothing else refers to X
+    return X
 
 
 @fill_doc
@@ -84,7 +125,11 @@ class SMOTEENN(_Combination):
         and ``synthetic_gap_`` describe the synthetic rows of its output.
     enn_ : object
         The fitted cleaner: output row ``i`` is row ``enn_.sample_indices_[i]`` of
-        the over-sampler's output.
+        the over-sampler's output. When both are smote_fast's and that output is
+        a dense array, the cleaned rows are moved within it in place (one array
+        of the over-sampled size at the peak instead of two), so
+        ``enn_.nn_`` is left unfitted: the rows it was fitted on became
+        ``X_resampled``.
     $input_attributes
 
     Notes
@@ -152,7 +197,8 @@ class SMOTETomek(_Combination):
         The fitted over-sampler (see ``SMOTEENN.smote_``).
     tomek_ : object
         The fitted cleaner: output row ``i`` is row ``tomek_.sample_indices_[i]``
-        of the over-sampler's output.
+        of the over-sampler's output (which, when both are smote_fast's and it
+        is a dense array, becomes ``X_resampled`` in place).
     $input_attributes
 
     Notes

@@ -244,6 +244,7 @@ def _sum_of_distances(X):
         stop = min(start + block, n_rows)
         product = X[start:stop] @ X[start:].T
         squared = np.asarray(product.toarray() if sparse.issparse(product) else product)
+        del product  # a sparse product is not needed next to its dense copy
         squared *= -2
         squared += norms[start:stop, None]
         squared += norms[None, start:]
@@ -251,8 +252,11 @@ def _sum_of_distances(X):
         np.sqrt(squared, out=squared)
         width = stop - start
         # rows' own pairs in the block: strictly above its diagonal only
-        squared[:, :width][np.tril_indices(width)] = 0
+        lower = np.arange(width)[:, None] >= np.arange(width)  # width^2 bytes at most
+        squared[:, :width][lower] = 0
         total += 2.0 * float(squared.sum())
+        # freed before the next block is computed: one block alive at a time
+        del squared
     return total
 
 

@@ -13,7 +13,7 @@ import sys
 import numpy as np
 import pytest
 
-from smote_fast import _data, _kmeans_smote, _neighbors, _random, _threads
+from smote_fast import _compact, _data, _kmeans_smote, _neighbors, _random, _sources, _threads
 from smote_fast._neighbors import kneighbors  # noqa: F401  (the tests' k-NN front end)
 from smote_fast._roster import OVER_SAMPLING, VARIANTS, variant
 
@@ -450,3 +450,18 @@ def sum_of_distances(X):
 def set_distance_block(monkeypatch, entries):
     """Make that sum work in blocks of about ``entries`` distances."""
     monkeypatch.setattr(_kmeans_smote, "_DISTANCE_BLOCK", entries)
+
+
+def sources_module():
+    """The module holding the query blocks (QUERY_BLOCK_BYTES, MIN_QUERY_BLOCK_ROWS)."""
+    return _sources
+
+
+def compact_module():
+    """The kernel module that moves rows in place (gather_rows_in_place)."""
+    return _compact
+
+
+def kmeans_smote_module():
+    """The module holding _sum_of_distances and its _DISTANCE_BLOCK."""
+    return _kmeans_smote
