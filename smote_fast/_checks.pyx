@@ -114,3 +114,13 @@ def rows_with_code(const intp_t[:] codes, intp_t code, intp_t[::1] out):
                 filled += 1
     if filled != size:
         raise ValueError("out does not match the number of rows with that code")
+
+
+def is_every_row(const intp_t[:] rows):
+    """Whether ``rows`` is 0, 1, ..., len - 1 (a search of every row, each
+    excluding itself), without the range itself in memory."""
+    cdef intp_t i = 0, n = rows.shape[0]
+    with nogil:
+        while i < n and rows[i] == i:
+            i += 1
+    return i == n

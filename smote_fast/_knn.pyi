@@ -28,6 +28,7 @@ def knn_gemm(
     query_chunk: int,
     ref_chunk: int,
 ) -> None: ...
+def pairs_scratch_sizes(n_rows: int, n_candidates: int) -> tuple[int, int]: ...
 def knn_gemm_pairs(
     X: npt.NDArray[np.floating],
     center: npt.NDArray[np.float64],
@@ -37,6 +38,8 @@ def knn_gemm_pairs(
     out_indices: npt.NDArray[np.intp],
     out_distances: npt.NDArray[np.float64],
     out_failed: npt.NDArray[np.uint8],
+    heaps: npt.NDArray[np.uint64],
+    roots: npt.NDArray[np.float32],
     n_threads: int,
     block_rows: int,
 ) -> None: ...

@@ -539,10 +539,17 @@ cdef void pair_block_task(
         t0 = t0 + tile_rows
 
 
+def pairs_scratch_sizes(intp_t n_rows, intp_t n_candidates):
+    """Lengths of ``knn_gemm_pairs``' ``heaps`` (uint64) and ``roots`` (float32)."""
+    return n_rows * n_candidates, n_rows + max(MAX_TILE_ROWS,
+                                               PANEL_BYTES // sizeof(float32_t))
+
+
 def knn_gemm_pairs(const data_t[:, ::1] X, const float64_t[::1] center,
                    intp_t n_candidates, float64_t margin, float64_t slack,
                    intp_t[:, ::1] out_indices, float64_t[:, ::1] out_distances,
-                   unsigned char[::1] out_failed, int n_threads, intp_t block_rows):
+                   unsigned char[::1] out_failed, uint64_t[::1] heaps,
+                   float32_t[::1] roots, int n_threads, intp_t block_rows):
     """Exact k-NN of every row of ``X`` among the others, each row excluded by
     index: ``knn_gemm``'s float32 candidate pass and certification with every
     pair of rows bounded once, for both of its rows (half the products).
@@ -552,7 +559,9 @@ def knn_gemm_pairs(const data_t[:, ::1] X, const float64_t[::1] center,
     of a round touch disjoint blocks, so each heap receives its offers in an
     order fixed by the rounds, never by the threads. ``out_failed`` flags rows
     the caller must redo on a stricter path, as for ``knn_gemm``. At most
-    2**32 - 2 rows (the heaps' packed indices).
+    2**32 - 2 rows (the heaps' packed indices). ``heaps`` and ``roots``, the
+    candidates and thresholds of every row, come from the caller (sizes from
+    ``pairs_scratch_sizes``), so that they are in numpy's accounted memory.
     """
     cdef intp_t n = X.shape[0], n_features = X.shape[1], k = out_indices.shape[1]
     cdef float64_t shrink = 1.0 - margin
@@ -568,7 +577,6 @@ def knn_gemm_pairs(const data_t[:, ::1] X, const float64_t[::1] center,
     cdef size_t at_hit_ref, at_keys, at_idx, at_bound, at_rows, at_norms, at_panels
     cdef size_t thread_bytes
     cdef int n_slots = max(n_threads, 1)
-    cdef uint64_t* heaps
     cdef float32_t* root
     cdef char* thread_buffers
     cdef char* mine
@@ -582,6 +590,10 @@ def knn_gemm_pairs(const data_t[:, ::1] X, const float64_t[::1] center,
         raise ValueError("block_rows must be positive")
     if n == 0 or k == 0:
         return
+    padding = max(MAX_TILE_ROWS, width)
+    if heaps.shape[0] != n * n_candidates or roots.shape[0] != n + padding:
+        raise ValueError("heaps and roots must have pairs_scratch_sizes() lengths")
+    root = &roots[0]
     tile = pick_pair_tile_f32(widest_tile_variant, &tile_rows)
     n_blocks = (n + block_rows - 1) // block_rows
     panels_per_block = (block_rows + width - 1) // width
@@ -596,15 +608,9 @@ def knn_gemm_pairs(const data_t[:, ::1] X, const float64_t[::1] center,
     at_panels = at_norms + block_padded * sizeof(float32_t)
     thread_bytes = at_panels + panels_per_block * panel_size * sizeof(float32_t)
     thread_bytes = (thread_bytes + 63) // 64 * 64  # slices on separate cache lines
-    # The kernel reads thresholds up to a tile or a panel past the last row.
-    padding = max(MAX_TILE_ROWS, width)
-    heaps = <uint64_t*>malloc_array(n * n_candidates, sizeof(uint64_t))
-    root = <float32_t*>malloc_array(n + padding, sizeof(float32_t))
+    # (The kernel reads thresholds up to a tile or a panel past the last row.)
     thread_buffers = <char*>malloc_array(n_slots, thread_bytes)
-    if heaps == NULL or root == NULL or thread_buffers == NULL:
-        free(heaps)
-        free(root)
-        free(thread_buffers)
+    if thread_buffers == NULL:
         raise MemoryError()
     # a round-robin over an even number of teams (a bye when the blocks are odd)
     n_teams = n_blocks + (n_blocks & 1)
@@ -636,7 +642,7 @@ def knn_gemm_pairs(const data_t[:, ::1] X, const float64_t[::1] center,
                         &X[0, 0], n_features, &center[0], shrink, slack,
                         a * block_rows, min(block_rows, n - a * block_rows),
                         b * block_rows, min(block_rows, n - b * block_rows), rnd >= 0,
-                        tile, tile_rows, n_candidates, heaps, root,
+                        tile, tile_rows, n_candidates, &heaps[0], root,
                         <float32_t*>(mine + at_rows), <float32_t*>(mine + at_norms),
                         <float32_t*>(mine + at_panels), <intp_t*>mine,
                         <intp_t*>(mine + at_hit_ref), <float32_t*>(mine + at_bound))
@@ -649,8 +655,6 @@ def knn_gemm_pairs(const data_t[:, ::1] X, const float64_t[::1] center,
                 idx[t] = candidate_index(heaps[i * n_candidates + t])
             certify_row(&X[i, 0], &X[0, 0], n, n_features, i, k, n_candidates, keys, idx,
                         &out_indices[i, 0], &out_distances[i, 0], &out_failed[i])
-    free(heaps)
-    free(root)
     free(thread_buffers)
 
 

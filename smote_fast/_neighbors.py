@@ -34,7 +34,7 @@ import numpy as np
 from scipy import sparse
 
 from . import _knn, _knn_grid, _knn_lowd, _knn_sparse
-from ._checks import column_extremes
+from ._checks import column_extremes, is_every_row
 from ._estimator import EstimatorProtocol
 from ._params import N_JOBS_CONSTRAINT, Interval
 from ._threads import threads_for_jobs, threads_for_work
@@ -161,7 +161,7 @@ class _Problem:
             not self.sparse
             and query is reference
             and self.n_query == self.n_reference
-            and bool(np.array_equal(query_in_reference, np.arange(self.n_query)))
+            and is_every_row(query_in_reference)
         )
 
     def prepare(self, needs_extremes):
@@ -631,6 +631,7 @@ def _gemm_with_fallbacks(
         failed = np.empty(n_pending, dtype=np.uint8)
         margin = 4.0 * (n_features + 10) * _UNIT_ROUNDOFF[single_precision]
         if pairs and single_precision and pending is None:
+            n_heap, n_roots = _knn.pairs_scratch_sizes(n_query, n_candidates)
             _knn.knn_gemm_pairs(
                 reference,
                 center,
@@ -640,6 +641,8 @@ def _gemm_with_fallbacks(
                 sub_idx,
                 sub_dist,
                 failed,
+                np.empty(n_heap, dtype=np.uint64),
+                np.empty(n_roots, dtype=np.float32),
                 n_threads,
                 _pairs_block(n_query, n_threads),
             )
@@ -685,7 +688,7 @@ def _gemm_with_fallbacks(
         distances[pending] = sub_dist
 
 
-def _pairs_answer(X, k):
+def pairs_answer(X, k):
     """Whether a self-search of every row of ``X`` (k neighbours) goes to the
     pairs path: the first usable path, by shapes alone."""
     if sparse.issparse(X):
@@ -941,7 +944,7 @@ class ExactNearestNeighbors(EstimatorProtocol):
         rows = np.asarray(rows, dtype=np.intp)
         # Half the rows or more: the self-search of all of them bounds each pair
         # once, no more products than searching these rows alone.
-        if 2 * len(rows) >= self.n_samples_fit_ and _pairs_answer(self._fit_X, k):
+        if 2 * len(rows) >= self.n_samples_fit_ and pairs_answer(self._fit_X, k):
             found, rows_found = self._search(self._fit_X, k, every_row), rows
         else:
             found, rows_found = self._search(self._fit_X[rows], k, rows), None

@@ -21,7 +21,7 @@ import numpy as np
 from scipy import sparse
 
 from ._estimator import clone_estimator
-from ._neighbors import ExactNearestNeighbors, check_enough_samples, kneighbors
+from ._neighbors import ExactNearestNeighbors, check_enough_samples, kneighbors, pairs_answer
 
 # Queries per search in ``ExactSource.blocks``. A search's own arrays (k
 # indices and distances per row, the kernel's working copies of them and, for
@@ -84,7 +84,10 @@ class ExactSource:
         ``neighbours[i]`` those of row ``rows[i]``, the same as one search over
         all of them gives (the answer for a row does not depend on the rows
         asked with it), but with the search's memory bounded by a block (see
-        ``QUERY_BLOCK_BYTES``). Nothing is fitted when no row is asked."""
+        ``QUERY_BLOCK_BYTES``). Half the rows or more, on data the search of
+        every row by pairs of row blocks answers: one block, that search (its
+        memory is the candidates of every row; its products half of any
+        blocks'). Nothing is fitted when no row is asked."""
         n_rows = data.X.shape[0]
         n_queries = n_rows if queries is None else len(queries)
         if n_queries == 0:
@@ -92,6 +95,15 @@ class ExactSource:
         estimator = self.fit(data)
         self.check_enough(n_rows, n_queries)
         X = data.kernel_X  # what the estimator was fitted on
+        if 2 * n_queries >= n_rows and pairs_answer(X, self.n_neighbors):
+            # one self-search bounding each pair of rows once: half the products
+            # of any blocks, for scratch of about a row's neighbours and spare
+            # candidates (8 bytes each) per row
+            yield (
+                np.arange(n_rows) if queries is None else queries,
+                estimator.kneighbors_of_fitted(queries),
+            )
+            return
         views = queries is None and type(X) is np.ndarray
         block = query_block_rows(X, self.n_neighbors, copies_rows=not views)
         for start in range(0, n_queries, block):

@@ -120,6 +120,7 @@ def test_pairs_kernel_certifies_the_exact_neighbours(widest, dtype, n_rows, bloc
     distances = np.empty((n_rows, k))
     failed = np.empty(n_rows, dtype=np.uint8)
     margin = 4.0 * (X.shape[1] + 10) * _neighbors._UNIT_ROUNDOFF[True]
+    n_heap, n_roots = _knn.pairs_scratch_sizes(n_rows, n_candidates)
     previous = _knn.limit_tile_variant(widest)
     try:
         _knn.knn_gemm_pairs(
@@ -131,6 +132,8 @@ def test_pairs_kernel_certifies_the_exact_neighbours(widest, dtype, n_rows, bloc
             indices,
             distances,
             failed,
+            np.empty(n_heap, dtype=np.uint64),
+            np.empty(n_roots, dtype=np.float32),
             2,
             block_rows,
         )
@@ -145,9 +148,34 @@ def test_pairs_kernel_certifies_the_exact_neighbours(widest, dtype, n_rows, bloc
 def test_pairs_kernel_refuses_too_many_candidates():
     X = np.zeros((5, 3))
     out = np.empty((5, 2), dtype=np.intp)
+    scratch = (np.empty(25, np.uint64), np.empty(100, np.float32))
     with pytest.raises(ValueError, match="n_candidates < number of rows"):
         _knn.knn_gemm_pairs(
-            X, np.zeros(3), 5, 0.0, 0.0, out, np.empty((5, 2)), np.empty(5, np.uint8), 1, 2
+            X,
+            np.zeros(3),
+            5,
+            0.0,
+            0.0,
+            out,
+            np.empty((5, 2)),
+            np.empty(5, np.uint8),
+            *scratch,
+            1,
+            2,
+        )
+    with pytest.raises(ValueError, match="pairs_scratch_sizes"):
+        _knn.knn_gemm_pairs(
+            X,
+            np.zeros(3),
+            3,
+            0.0,
+            0.0,
+            out,
+            np.empty((5, 2)),
+            np.empty(5, np.uint8),
+            *scratch,
+            1,
+            2,
         )
 
 
@@ -408,6 +436,15 @@ def test_column_extremes_equal_numpys(dtype, shape, n_threads):
     column_extremes(X, low, high, n_threads)
     np.testing.assert_array_equal(low, X.min(axis=0))
     np.testing.assert_array_equal(high, X.max(axis=0))
+
+
+def test_is_every_row():
+    from smote_fast._checks import is_every_row
+
+    assert is_every_row(np.arange(7)) and is_every_row(np.arange(0))
+    assert not is_every_row(np.array([0, 1, 3]))
+    assert not is_every_row(np.arange(10)[::2])  # a strided view
+    assert not is_every_row(np.array([1, 2, 3]))
 
 
 # ---------------------------------------------------------------- interpolation
