@@ -8,12 +8,14 @@ import numbers
 import numpy as np
 from scipy import sparse
 
+from ._cluster import sum_upper_distances
 from ._docstrings import fill_doc
 from ._estimator import clone_estimator, fits_reproducibly
 from ._params import HasMethods, InstanceOf, Interval, IsNone, StrOptions
 from ._plan import NeighborTable, ResamplePlan
 from ._smote import BaseSMOTE
 from ._sources import neighbors_estimator, source_for
+from ._threads import threads_for_jobs
 
 _NO_SKLEARN_MESSAGE = (
     "KMeansSMOTE's default kmeans_estimator is scikit-learn's MiniBatchKMeans, and "
@@ -215,7 +217,7 @@ class KMeansSMOTE(BaseSMOTE):
 
     def _sparsity(self, X):
         n_rows = X.shape[0]
-        mean_distance = _sum_of_distances(X) / (n_rows * n_rows - n_rows)
+        mean_distance = _sum_of_distances(X, self.n_jobs) / (n_rows * n_rows - n_rows)
         exponent = (
             math.log(n_rows, 1.6) ** 1.8 * 0.16
             if self.density_exponent == "auto"
@@ -224,12 +226,13 @@ class KMeansSMOTE(BaseSMOTE):
         return mean_distance**exponent / n_rows
 
 
-def _sum_of_distances(X):
+def _sum_of_distances(X, n_jobs=None):
     """Sum of the Euclidean distances between all ordered pairs of rows, in blocks
     of rows (scikit-learn's ||a||^2 - 2 a.b + ||b||^2, clipped at 0, the
     diagonal 0), never the full matrix of a large cluster. The matrix is
     symmetric: each block of rows meets only the rows from its own first one
-    on, the pairs above the diagonal counted twice."""
+    on (a BLAS product), and a compiled pass sums the distances above the
+    diagonal, counted twice."""
     X = X.astype(np.float64) if X.dtype != np.float64 else X
     if sparse.issparse(X):
         X = X.tocsr()
@@ -239,25 +242,22 @@ def _sum_of_distances(X):
         norms = np.einsum("ij,ij->i", X, X)
     n_rows = X.shape[0]
     block = max(1, _DISTANCE_BLOCK // max(n_rows, 1))
-    total = 0.0
+    row_sums = np.empty(n_rows)
     for start in range(0, n_rows, block):
         stop = min(start + block, n_rows)
         product = X[start:stop] @ X[start:].T
-        squared = np.asarray(product.toarray() if sparse.issparse(product) else product)
-        del product  # a sparse product is not needed next to its dense copy
-        squared *= -2
-        squared += norms[start:stop, None]
-        squared += norms[None, start:]
-        np.maximum(squared, 0, out=squared)
-        np.sqrt(squared, out=squared)
-        width = stop - start
-        # rows' own pairs in the block: strictly above its diagonal only
-        lower = np.arange(width)[:, None] >= np.arange(width)  # width^2 bytes at most
-        squared[:, :width][lower] = 0
-        total += 2.0 * float(squared.sum())
-        # freed before the next block is computed: one block alive at a time
-        del squared
-    return total
+        product = np.ascontiguousarray(
+            product.toarray() if sparse.issparse(product) else product, dtype=np.float64
+        )
+        sum_upper_distances(
+            product,
+            norms[start:stop],
+            norms[start:],
+            row_sums[start:stop],
+            threads_for_jobs(n_jobs, product.size),
+        )
+        del product  # one block alive at a time
+    return 2.0 * float(row_sums.sum())
 
 
 def _weights(sparsities):

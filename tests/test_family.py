@@ -242,6 +242,16 @@ def test_kmeans_smote_sum_of_distances_equals_the_full_matrix(n_rows, entries, m
         np.testing.assert_allclose(sum_of_distances(given), expected, rtol=tolerance)
 
 
+def test_kmeans_smote_distance_pass_refuses_mismatched_sizes():
+    from smote_fast._cluster import sum_upper_distances
+
+    products, norms = np.zeros((3, 5)), np.zeros(5)
+    with pytest.raises(ValueError, match="one entry per row"):
+        sum_upper_distances(products, norms[:2], norms, np.empty(3), 1)
+    with pytest.raises(ValueError, match="one entry per column"):
+        sum_upper_distances(products, norms[:3], norms[:4], np.empty(3), 1)
+
+
 def test_kmeans_smote_errors():
     X, y = gaussian_classes(5, [400, 30], shift=0.3)
     with pytest.raises(RuntimeError, match="No clusters found with sufficient samples"):

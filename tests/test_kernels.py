@@ -145,38 +145,17 @@ def test_pairs_kernel_certifies_the_exact_neighbours(widest, dtype, n_rows, bloc
     np.testing.assert_array_equal(distances, expected_dist)
 
 
-def test_pairs_kernel_refuses_too_many_candidates():
+@pytest.mark.parametrize(
+    ("n_candidates", "message"),
+    [(5, "n_candidates < number of rows"), (3, "pairs_scratch_sizes")],
+)
+def test_pairs_kernel_refuses_bad_sizes(n_candidates, message):
+    # as many candidates as rows; scratch of the wrong sizes
     X = np.zeros((5, 3))
-    out = np.empty((5, 2), dtype=np.intp)
+    outputs = (np.empty((5, 2), dtype=np.intp), np.empty((5, 2)), np.empty(5, np.uint8))
     scratch = (np.empty(25, np.uint64), np.empty(100, np.float32))
-    with pytest.raises(ValueError, match="n_candidates < number of rows"):
-        _knn.knn_gemm_pairs(
-            X,
-            np.zeros(3),
-            5,
-            0.0,
-            0.0,
-            out,
-            np.empty((5, 2)),
-            np.empty(5, np.uint8),
-            *scratch,
-            1,
-            2,
-        )
-    with pytest.raises(ValueError, match="pairs_scratch_sizes"):
-        _knn.knn_gemm_pairs(
-            X,
-            np.zeros(3),
-            3,
-            0.0,
-            0.0,
-            out,
-            np.empty((5, 2)),
-            np.empty(5, np.uint8),
-            *scratch,
-            1,
-            2,
-        )
+    with pytest.raises(ValueError, match=message):
+        _knn.knn_gemm_pairs(X, np.zeros(3), n_candidates, 0.0, 0.0, *outputs, *scratch, 1, 2)
 
 
 def test_only_a_self_search_of_every_row_takes_the_pairs_path(monkeypatch):
