@@ -155,7 +155,6 @@ class _Problem:
         self.distance_scale = 1.0
         self.extremes_known = False
         self.index_terms = None  # sparse: the inverted index's work (_index_terms)
-        self.centred = None  # GEMM paths: (centre, largest centred magnitude)
         # every row of the reference queried, each excluding itself
         self.self_query = (
             not self.sparse
@@ -370,22 +369,22 @@ def _gemm_pairs_usable(problem):
 
 
 def _gemm_pairs_search(problem):
-    # float32 bounds only: where they could overflow, the plain GEMM path
-    if _centred_magnitude(problem) >= _SAFE_MAGNITUDE[True]:
+    center, magnitude = _center_and_magnitude(problem.reference, problem.low, problem.high)
+    # float32 bounds only: where they could overflow, the plain GEMM path (which
+    # computes the centre again: a pass over the references, in a rare case)
+    if magnitude >= _SAFE_MAGNITUDE[True]:
         return False
     _gemm_with_fallbacks(
-        *problem.search_args(),
-        problem.chunk_size or QUERY_CHUNK,
-        problem.low,
-        problem.high,
-        pairs=True,
+        *problem.search_args(), problem.chunk_size or QUERY_CHUNK, center, magnitude, pairs=True
     )
     return True
 
 
 def _gemm_search(problem):
     _gemm_with_fallbacks(
-        *problem.search_args(), problem.chunk_size or QUERY_CHUNK, problem.low, problem.high
+        *problem.search_args(),
+        problem.chunk_size or QUERY_CHUNK,
+        *_center_and_magnitude(problem.reference, problem.low, problem.high),
     )
     return True
 
@@ -582,12 +581,6 @@ def _center_and_magnitude(reference, low, high):
     return center, magnitude
 
 
-def _centred_magnitude(problem):
-    if problem.centred is None:
-        problem.centred = _center_and_magnitude(problem.reference, problem.low, problem.high)
-    return problem.centred[1]
-
-
 def _gemm_with_fallbacks(
     query,
     reference,
@@ -596,19 +589,18 @@ def _gemm_with_fallbacks(
     distances,
     n_threads,
     query_chunk,
-    low,
-    high,
+    center,
+    magnitude,
     pairs=False,
 ):
     """The GEMM candidate passes, each on the rows the previous ones left, then
     direct differences. ``pairs``: a self-search of every row (query is
     reference, each row excluding itself), whose first pass bounds each pair of
-    rows once for both."""
+    rows once for both. ``center`` and ``magnitude``: ``_center_and_magnitude``."""
     n_features = query.shape[1]
     k = indices.shape[1]
     excludes_any = bool((query_in_reference >= 0).any())
     eligible = reference.shape[0] - int(excludes_any)
-    center, magnitude = _center_and_magnitude(reference, low, high)
     n_query = query.shape[0]
     pending = None  # the rows left to certify; None: every row, answered in place
     tried = set()

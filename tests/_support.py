@@ -20,7 +20,17 @@ from smote_fast._roster import OVER_SAMPLING, VARIANTS, variant
 # ---------------------------------------------------------- reference dependencies
 
 #: modules the test suite compares against or needs; in CI a missing one is a failure
-REFERENCE_DEPENDENCIES = ("imblearn", "sklearn", "pandas", "threadpoolctl", "hypothesis")
+REFERENCE_DEPENDENCIES = (
+    "imblearn",
+    "sklearn",
+    "pandas",
+    "threadpoolctl",
+    "hypothesis",
+    "polars",
+    "dask",
+    "distributed",
+    "pyarrow",
+)
 
 
 def in_ci():

@@ -12,9 +12,10 @@ import warnings
 
 import numpy as np
 import pytest
+from _support import require
 
-da = pytest.importorskip("dask.array")
-dd = pytest.importorskip("dask.dataframe")
+da = require("dask.array")
+dd = require("dask.dataframe")
 import dask  # noqa: E402
 import pandas as pd  # noqa: E402
 
@@ -399,7 +400,7 @@ def test_import_does_not_import_dask():
 
 @pytest.fixture(scope="session")
 def cluster():
-    distributed = pytest.importorskip("distributed")
+    distributed = require("distributed")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         with distributed.LocalCluster(
@@ -461,6 +462,7 @@ exec(_WORKER_CODE, _worker)
 
 @pytest.mark.dask_distributed
 def test_parquet_round_trip(client, tmp_path):
+    require("pyarrow")  # dask's Parquet engine
     X, y = make_frame(n=600, seed=15, filtered=False, nparts=3)
     X.assign(label=y).to_parquet(tmp_path / "in", write_index=False)
     frame = dd.read_parquet(tmp_path / "in")

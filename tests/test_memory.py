@@ -118,8 +118,16 @@ def test_kmeans_distance_sum_holds_one_block_at_a_time(monkeypatch, measure_memo
     X = np.random.RandomState(0).normal(size=(2000, 8))
     expected = module._sum_of_distances(X)
     totals = []
-    peak = measure_memory(lambda: (X[:0], totals.append(module._sum_of_distances(X))))
-    assert totals == [expected]
+    # tracemalloc counts every thread's allocations (the session's Dask cluster
+    # keeps threads alive): the least of three peaks is this call's
+    peak = min(
+        (
+            measure_memory(lambda: (X[:0], totals.append(module._sum_of_distances(X))))
+            for _ in "abc"
+        ),
+        key=lambda measured: measured["peak_bytes"],
+    )
+    assert totals == [expected] * 3
     # one block plus the row norms: 1.13 blocks; 2.0 before
     assert peak["peak_bytes"] < 1.5 * (1 << 16) * 8
 

@@ -5,14 +5,15 @@ import warnings
 
 import numpy as np
 import pytest
+from _support import require
 from scipy import sparse
 
 import smote_fast
 from smote_fast import SMOTEN, SMOTENC
 from smote_fast._smote_nc import _vote
 
-imblearn_os = pytest.importorskip("imblearn.over_sampling")
-pd = pytest.importorskip("pandas")
+imblearn_os = require("imblearn.over_sampling")
+pd = require("pandas")
 
 
 def _mixed(seed, n=None, n_cont=None, n_cat=None, max_levels=8, n_classes=3, dtype=np.float64):
